@@ -1,0 +1,84 @@
+"""Hallucination guards: Whisper invents text in silence and loops on hard audio.
+
+The recognizer only decodes audio the VAD called speech; these checks then use the
+model's own signals on each result. The list of phrases Whisper is known to produce on
+silence is a last check, applied only to results that are already doubtful.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from faster_whisper.transcribe import get_compression_ratio
+
+
+@dataclass(frozen=True)
+class GuardOptions:
+    no_speech_threshold: float = 0.6
+    log_prob_threshold: float = -1.0
+    #: Below this average log-probability a result is dropped, whatever no_speech says.
+    drop_log_prob_threshold: float = -1.6
+    compression_ratio_threshold: float = 2.4
+    #: A unit of 1..max_unit words repeated this many times in a row is a loop.
+    min_loop_repeats: int = 4
+    max_loop_unit: int = 6
+
+
+# Subtitle credits and sign-offs from Whisper's training data, seen on silence and noise.
+_SILENCE_PHRASES = {
+    "kiitos katsomisesta",
+    "kiitos kun katsoit",
+    "tekstitys",
+    "suomenkielinen tekstitys",
+    "thanks for watching",
+    "thank you for watching",
+    "thank you",
+    "subtitles by the amaraorg community",
+    "please subscribe",
+    "tack för att du tittade",
+    "спасибо за просмотр",
+    "продолжение следует",
+    "дякую за перегляд",
+    "ترجمة نانسي قنقر",
+}
+
+
+def normalise_phrase(text: str) -> str:
+    """Lower-case letters and digits only, single spaces: for phrase comparison."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = "".join(ch if ch.isalnum() or ch.isspace() else " " for ch in text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def is_silence_phrase(text: str) -> bool:
+    return normalise_phrase(text) in _SILENCE_PHRASES
+
+
+def is_no_speech(no_speech_prob: float, avg_logprob: float, options: GuardOptions) -> bool:
+    """Whisper's own rule, plus a floor on confidence for results nobody should see."""
+    if no_speech_prob > options.no_speech_threshold and avg_logprob < options.log_prob_threshold:
+        return True
+    return avg_logprob < options.drop_log_prob_threshold
+
+
+def is_repetitive(text: str, options: GuardOptions) -> bool:
+    return get_compression_ratio(text) > options.compression_ratio_threshold if text else False
+
+
+def cut_repetition_loop(words: list[str], options: GuardOptions) -> tuple[list[str], bool]:
+    """Remove a trailing loop (the same 1..N words over and over), keeping one copy.
+
+    Returns the words and whether a loop was found.
+    """
+    n = len(words)
+    for unit in range(1, options.max_loop_unit + 1):
+        repeats = 1
+        end = n
+        while end - 2 * unit >= 0 and words[end - unit : end] == words[end - 2 * unit : end - unit]:
+            repeats += 1
+            end -= unit
+        if repeats >= options.min_loop_repeats:
+            return words[:end], True
+    return words, False

@@ -1,0 +1,256 @@
+"""One decoding step of Whisper on a stretch of audio, built for streaming.
+
+faster-whisper's ``transcribe`` always pads to a 30 s window and detects the language
+with a separate encoder pass. Streaming decodes the same growing utterance every half
+second, so this engine uses faster-whisper's model, feature extractor and tokenizer but
+drives CTranslate2 itself: the encoder runs once per step on a window just longer than
+the audio, and that one encoder output serves language detection and decoding.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from interpreter.asr.guards import (
+    GuardOptions,
+    cut_repetition_loop,
+    is_no_speech,
+    is_repetitive,
+)
+from interpreter.audio.base import SAMPLE_RATE
+
+logger = logging.getLogger(__name__)
+
+_FRAMES_PER_SECOND = 100  # Whisper's mel hop is 10 ms
+
+
+@dataclass(frozen=True)
+class AsrOptions:
+    """Recognition settings. ``device="auto"`` means CUDA float16 when a GPU exists."""
+
+    device: str = "auto"
+    compute_type: str = "default"
+    cpu_threads: int = 0  # 0: all cores
+    #: Greedy decoding while streaming; the final decode of a doubtful result retries
+    #: with this beam size.
+    retry_beam_size: int = 5
+    #: Encoder window: the audio plus a margin, at least this long, at most 30 s.
+    min_window_seconds: float = 10.0
+    window_margin_seconds: float = 1.0
+    #: Output budget relative to the audio; bounds runaway generation.
+    max_tokens_per_second: float = 15.0
+    guards: GuardOptions = field(default_factory=GuardOptions)
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """Encoder output for one stretch of audio."""
+
+    output: object  # ctranslate2.StorageView
+    audio_seconds: float
+    window_seconds: float
+    seconds: float  # time the encoder took
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """One decoding result with the signals the guards look at."""
+
+    words: list[str]
+    avg_logprob: float
+    no_speech_prob: float
+    compression_ratio: float
+    no_speech: bool
+    looped: bool
+    seconds: float  # decode time, encoder excluded
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+def resolve_device(options: AsrOptions) -> tuple[str, str]:
+    """(device, compute_type) for CTranslate2, honouring ``auto`` and ``default``."""
+    import ctranslate2
+
+    device = options.device
+    if device == "auto":
+        device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    compute = options.compute_type
+    if compute == "default":
+        compute = "float16" if device == "cuda" else "int8"
+    return device, compute
+
+
+class WhisperEngine:
+    """A loaded Whisper model; ``encode`` then ``language_scores`` and ``decode``."""
+
+    def __init__(self, model_path: Path, options: AsrOptions | None = None) -> None:
+        from faster_whisper import WhisperModel
+
+        self.options = options or AsrOptions()
+        self.device, self.compute_type = resolve_device(self.options)
+        threads = self.options.cpu_threads or os.cpu_count() or 1
+        started = time.perf_counter()
+        self._model = WhisperModel(
+            os.fspath(model_path),
+            device=self.device,
+            compute_type=self.compute_type,
+            cpu_threads=threads,
+            local_files_only=True,
+        )
+        self.load_seconds = time.perf_counter() - started
+        self.model_path = Path(model_path)
+        self._tokenizers: dict[str, object] = {}
+        logger.info(
+            "Loaded Whisper from %s on %s/%s (%d threads) in %.2f s",
+            model_path,
+            self.device,
+            self.compute_type,
+            threads,
+            self.load_seconds,
+        )
+
+    @property
+    def multilingual(self) -> bool:
+        return bool(self._model.model.is_multilingual)
+
+    @property
+    def supported_languages(self) -> list[str]:
+        return list(self._model.supported_languages)
+
+    def _tokenizer(self, language: str):
+        from faster_whisper.tokenizer import Tokenizer
+
+        if language not in self._tokenizers:
+            self._tokenizers[language] = Tokenizer(
+                self._model.hf_tokenizer,
+                self.multilingual,
+                task="transcribe",
+                language=language if self.multilingual else "en",
+            )
+        return self._tokenizers[language]
+
+    def window_seconds(self, audio_seconds: float) -> float:
+        o = self.options
+        wanted = math.ceil(audio_seconds + o.window_margin_seconds)
+        return float(min(30, max(o.min_window_seconds, wanted)))
+
+    def encode(self, audio: np.ndarray) -> Encoded:
+        """Run the encoder on a window just longer than ``audio`` (at most 30 s)."""
+        from faster_whisper.audio import pad_or_trim
+
+        started = time.perf_counter()
+        audio_seconds = len(audio) / SAMPLE_RATE
+        window = self.window_seconds(audio_seconds)
+        features = self._model.feature_extractor(audio.astype(np.float32, copy=False))
+        features = pad_or_trim(features, int(window * _FRAMES_PER_SECOND))
+        output = self._model.encode(features)
+        return Encoded(output, audio_seconds, window, time.perf_counter() - started)
+
+    def language_scores(self, encoded: Encoded) -> dict[str, float]:
+        """Probability of every language Whisper knows (codes like ``fi``)."""
+        if not self.multilingual:
+            return {"en": 1.0}
+        results = self._model.model.detect_language(encoded.output)[0]
+        return {token[2:-2]: float(prob) for token, prob in results}
+
+    def decode(
+        self,
+        encoded: Encoded,
+        language: str,
+        prefix: str = "",
+        hotwords: Sequence[str] = (),
+        final: bool = False,
+    ) -> Hypothesis:
+        """Transcribe the words after ``prefix`` (committed text, forced, not regenerated).
+
+        ``hotwords`` (glossary terms) go into the previous-text prompt to bias spelling.
+        On a final decode a looping or low-confidence result is retried with beam search.
+        """
+        started = time.perf_counter()
+        tokenizer = self._tokenizer(language)
+        prompt = self._prompt(tokenizer, prefix, hotwords)
+        budget = int(self.options.max_tokens_per_second * encoded.audio_seconds) + 10
+        prefix_tokens = len(tokenizer.encode(" " + prefix.strip())) if prefix else 0
+        new_tokens = max(8, budget - prefix_tokens)
+        max_length = min(self._model.max_length, len(prompt) + new_tokens)
+        hypothesis = self._generate(encoded, prompt, tokenizer, max_length, beam_size=1)
+        guards = self.options.guards
+        doubtful = (
+            hypothesis.looped
+            or hypothesis.compression_ratio > (guards.compression_ratio_threshold)
+            or hypothesis.avg_logprob < guards.log_prob_threshold
+        )
+        if final and doubtful and not hypothesis.no_speech and self.options.retry_beam_size > 1:
+            retry = self._generate(
+                encoded, prompt, tokenizer, max_length, beam_size=self.options.retry_beam_size
+            )
+            if retry.avg_logprob > hypothesis.avg_logprob or hypothesis.looped:
+                hypothesis = retry
+        return _with_seconds(hypothesis, time.perf_counter() - started)
+
+    def _prompt(self, tokenizer, prefix: str, hotwords: Sequence[str]) -> list[int]:
+        prompt: list[int] = []
+        terms = ", ".join(t.strip() for t in hotwords if t.strip())
+        if terms:
+            # Whisper reads the "previous text" slot as context: terms there bias spelling.
+            hint = tokenizer.encode(" " + terms)[: self._model.max_length // 4]
+            prompt += [tokenizer.sot_prev, *hint]
+        prompt += [*tokenizer.sot_sequence, tokenizer.no_timestamps]
+        if prefix.strip():
+            prompt += tokenizer.encode(" " + prefix.strip())[: self._model.max_length // 2]
+        return prompt
+
+    def _generate(self, encoded, prompt, tokenizer, max_length, beam_size) -> Hypothesis:
+        result = self._model.model.generate(
+            encoded.output,
+            [prompt],
+            beam_size=beam_size,
+            max_length=max_length,
+            return_scores=True,
+            return_no_speech_prob=True,
+            suppress_blank=True,
+            suppress_tokens=[-1],
+        )[0]
+        tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
+        # CTranslate2 returns the forced prefix as part of the sequence: drop it.
+        forced = prompt[prompt.index(tokenizer.no_timestamps) + 1 :]
+        if forced and tokens[: len(forced)] == forced:
+            tokens = tokens[len(forced) :]
+        text = tokenizer.decode(tokens).strip()
+        # CTranslate2 returns the length-normalised log-probability; convert it the way
+        # Whisper computes its average (over tokens + end of text).
+        avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
+        guards = self.options.guards
+        words, looped = cut_repetition_loop(text.split(), guards)
+        no_speech = is_no_speech(result.no_speech_prob, avg_logprob, guards)
+        return Hypothesis(
+            words=[] if no_speech else words,
+            avg_logprob=float(avg_logprob),
+            no_speech_prob=float(result.no_speech_prob),
+            compression_ratio=_compression(text),
+            no_speech=no_speech,
+            looped=looped or is_repetitive(text, guards),
+            seconds=0.0,
+        )
+
+
+def _compression(text: str) -> float:
+    from faster_whisper.transcribe import get_compression_ratio
+
+    return get_compression_ratio(text) if text else 0.0
+
+
+def _with_seconds(hypothesis: Hypothesis, seconds: float) -> Hypothesis:
+    from dataclasses import replace
+
+    return replace(hypothesis, seconds=seconds)

@@ -1,0 +1,215 @@
+"""The ``interpreter`` command: drives the core without Qt."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from interpreter import __version__
+
+logger = logging.getLogger("interpreter")
+
+
+class UserError(Exception):
+    """Bad input from the user: printed as one line, exit status 2."""
+
+
+def _add_listen_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--device", help="input device name (or part of it) or index")
+    parser.add_argument(
+        "--pair", default="fi-en", help="language pair, Finnish first (default fi-en)"
+    )
+    parser.add_argument(
+        "--asr-model",
+        default="base",
+        help="Whisper model: a folder, a size name (base, small, ...) or a hub id (default base)",
+    )
+    parser.add_argument(
+        "--replay", type=Path, help="replay an audio file instead of the microphone"
+    )
+    parser.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        help="replay pace: 1 = real time, 0 = as fast as possible (default 1)",
+    )
+    parser.add_argument("--jsonl", action="store_true", help="print every event as one JSON line")
+    parser.add_argument(
+        "--mode",
+        choices=("auto", "staff", "client"),
+        default="auto",
+        help="who speaks: auto-detect within the pair, or always the staff/client side",
+    )
+    parser.add_argument(
+        "--hotwords",
+        default="",
+        help="comma-separated terms that bias recognition (Kela,TE-toimisto)",
+    )
+    parser.add_argument("--threads", type=int, default=0, help="CPU threads for Whisper (0 = all)")
+    parser.add_argument(
+        "--compute-device",
+        choices=("auto", "cpu", "cuda"),
+        default="auto",
+        help="where Whisper runs",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="interpreter",
+        description=(
+            "Desk interpreter: live speech recognition for Finnish and a client's language."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="more log output (-vv: debug)"
+    )
+    sub = parser.add_subparsers(dest="command")
+    listen = sub.add_parser("listen", help="listen (or replay a file) and print committed text")
+    _add_listen_arguments(listen)
+    sub.add_parser("devices", help="list audio input devices")
+    sub.add_parser("doctor", help="check the installation and say what is missing")
+    return parser
+
+
+def configure_logging(verbosity: int) -> None:
+    level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    if verbosity < 2:
+        logging.getLogger("faster_whisper").setLevel(logging.WARNING)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    configure_logging(args.verbose)
+    if args.command is None:
+        # The desk window arrives with the UI; until then the app is the live listener.
+        args = parser.parse_args(["listen", *(argv or sys.argv[1:])])
+    try:
+        if args.command == "listen":
+            return _run_listen(args)
+        if args.command == "devices":
+            return _run_devices()
+        if args.command == "doctor":
+            from interpreter.doctor import run_doctor
+
+            return run_doctor(sys.stdout)
+    except UserError as exc:
+        print(f"interpreter: {exc}", file=sys.stderr)
+        return 2
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+def _run_devices() -> int:
+    from interpreter.audio.base import AudioError
+    from interpreter.audio.devices import list_input_devices
+
+    try:
+        devices = list_input_devices()
+    except AudioError as exc:
+        raise UserError(str(exc)) from exc
+    if not devices:
+        print("No audio input devices found. Connect a microphone, then run 'interpreter devices'.")
+        return 1
+    for device in devices:
+        marker = "*" if device.is_default else " "
+        print(
+            f"{marker} {device.index:>3}  {device.name}  ({device.hostapi}, "
+            f"{device.max_input_channels} ch, {device.default_samplerate:g} Hz)"
+        )
+    return 0
+
+
+def _run_listen(args: argparse.Namespace) -> int:
+    from interpreter.session import ListenSettings, build_listening_session
+
+    settings = ListenSettings(
+        pair=args.pair,
+        asr_model=args.asr_model,
+        device=args.device,
+        replay=args.replay,
+        speed=args.speed,
+        mode=args.mode,
+        hotwords=[t for t in args.hotwords.split(",") if t.strip()],
+        threads=args.threads,
+        compute_device=args.compute_device,
+    )
+    from interpreter.audio.base import AudioError
+    from models.whisper import ModelError
+
+    try:
+        session = build_listening_session(settings, on_notice=_notice)
+    except (AudioError, ModelError, ValueError) as exc:
+        raise UserError(str(exc)) from exc
+
+    printer = JsonLinesPrinter(sys.stdout) if args.jsonl else TerminalPrinter(sys.stdout)
+    pipeline = session.pipeline
+    previous = signal.signal(signal.SIGINT, lambda *_: pipeline.stop())
+    try:
+        try:
+            pipeline.start()
+        except AudioError as exc:
+            raise UserError(str(exc)) from exc
+        if session.source_is_live:
+            _notice(f"Listening on {session.source.description} ({args.pair}). Ctrl+C stops.")
+        assert pipeline.events is not None
+        for event in pipeline.events:
+            printer.show(event)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        pipeline.stop()
+    if pipeline.error is not None:
+        return 1
+    return 0
+
+
+def _notice(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class JsonLinesPrinter:
+    """One JSON object per event: the stable contract other tools read."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def show(self, event) -> None:
+        self._stream.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
+        self._stream.flush()
+
+
+class TerminalPrinter:
+    """Committed text as it arrives, one line per utterance; errors on stderr."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+        self._open: int | None = None
+
+    def show(self, event) -> None:
+        from interpreter.events import CommittedText, ErrorEvent, UtteranceEnded
+
+        if isinstance(event, ErrorEvent):
+            print(f"interpreter: {event.text}", file=sys.stderr, flush=True)
+        elif isinstance(event, CommittedText) and event.text:
+            if self._open != event.utterance_id:
+                self._stream.write(f"[{event.speech_end:7.1f} s] {event.side} ({event.lang}): ")
+                self._open = event.utterance_id
+            self._stream.write(event.text + " ")
+        elif isinstance(event, UtteranceEnded) and self._open == event.utterance_id:
+            self._stream.write("\n")
+            self._open = None
+        self._stream.flush()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,89 @@
+"""Typed events emitted by the core, one utterance id shared by all events of an utterance.
+
+Times are seconds from the start of the stream. ``audio_start``/``audio_end``/``speech_end``
+are positions in the audio; ``emitted_at`` is when the event left the core, on the
+pipeline clock, so ``emitted_at - speech_end`` is the delay a listener feels.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+STAFF = "staff"
+CLIENT = "client"
+SIDES = (STAFF, CLIENT)
+
+
+@dataclass(frozen=True)
+class Event:
+    """Fields shared by every event; ``type`` names the kind in the JSON stream."""
+
+    type: ClassVar[str] = "event"
+
+    utterance_id: int
+    side: str | None
+    lang: str | None
+    text: str
+    audio_start: float
+    audio_end: float
+    speech_end: float
+    emitted_at: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict with ``type`` first, rounded times; the ``--jsonl`` contract."""
+        data: dict[str, Any] = {"type": self.type}
+        for item in dataclasses.fields(self):
+            value = getattr(self, item.name)
+            data[item.name] = round(value, 3) if isinstance(value, float) else value
+        return data
+
+
+@dataclass(frozen=True)
+class UtteranceStarted(Event):
+    """Voice activity began; language and side may still be unknown."""
+
+    type: ClassVar[str] = "utterance_started"
+
+
+@dataclass(frozen=True)
+class TentativeText(Event):
+    """The not yet committed tail of the utterance; replaces the previous tentative text."""
+
+    type: ClassVar[str] = "tentative"
+
+
+@dataclass(frozen=True)
+class CommittedText(Event):
+    """Newly committed words, appended to the utterance; never changed afterwards."""
+
+    type: ClassVar[str] = "committed"
+
+
+@dataclass(frozen=True)
+class UtteranceEnded(Event):
+    """The utterance is closed; ``text`` is all of its committed text."""
+
+    type: ClassVar[str] = "utterance_ended"
+    language_probability: float = 0.0
+    language_fallback: bool = False
+
+
+@dataclass(frozen=True)
+class ErrorEvent(Event):
+    """Something went wrong; ``text`` says what and what to do. ``fatal`` stops the stream."""
+
+    type: ClassVar[str] = "error"
+    source: str = "core"
+    fatal: bool = False
+
+
+@dataclass(frozen=True)
+class StreamStats:
+    """Counters a caller may show (overruns, decodes skipped because compute lagged)."""
+
+    decodes: int = 0
+    tentative_skipped: int = 0
+    audio_overruns: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)

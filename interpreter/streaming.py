@@ -1,0 +1,327 @@
+"""The synchronous streaming core: insert audio, process, get events.
+
+No threads here: the caller decides when to call :meth:`StreamingRecognizer.process`.
+Each call runs the VAD over the new audio, handles the utterance boundaries it found and
+then at most one recognition step for the open utterance. When compute falls behind,
+more audio has arrived by the next call and the intermediate tentative updates are simply
+not computed (counted in :attr:`StreamingRecognizer.stats`); commits never are skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from interpreter.asr.commit import CommitState
+from interpreter.asr.guards import is_silence_phrase
+from interpreter.asr.language import LanguageChooser, LanguageDecision, LanguagePair
+from interpreter.asr.whisper_engine import Hypothesis, WhisperEngine
+from interpreter.audio.base import SAMPLE_RATE
+from interpreter.clock import StreamClock
+from interpreter.events import (
+    SIDES,
+    CommittedText,
+    Event,
+    TentativeText,
+    UtteranceEnded,
+    UtteranceStarted,
+)
+from interpreter.segmenter import Boundary, BoundaryKind, Segmenter, SegmenterOptions
+from interpreter.vad import StreamingVad
+
+logger = logging.getLogger(__name__)
+
+AUTO = "auto"
+_IDLE_HISTORY_SECONDS = 2.0  # kept while nobody speaks, for the utterance's pre-roll
+_MIN_DECODE_SAMPLES = SAMPLE_RATE // 10
+
+
+@dataclass(frozen=True)
+class StreamingOptions:
+    """How often to update, and how languages are decided."""
+
+    tentative_interval_seconds: float = 0.5
+    #: Decode this early in a pause, so the commit after ``commit_pause`` is ready at once.
+    speculative_pause_seconds: float = 0.1
+    language_threshold: float = 0.7
+    #: Language detection waits for this much audio; before that the fallback side is used.
+    min_language_seconds: float = 1.0
+    segmenter: SegmenterOptions = field(default_factory=SegmenterOptions)
+
+
+@dataclass
+class RecognizerStats:
+    decodes: int = 0
+    tentative_skipped: int = 0
+    decode_seconds: float = 0.0
+    audio_seconds: float = 0.0
+
+    @property
+    def real_time_factor(self) -> float:
+        return self.decode_seconds / self.audio_seconds if self.audio_seconds else 0.0
+
+
+@dataclass
+class _Utterance:
+    id: int
+    start: int  # sample index, pre-roll included
+    decision: LanguageDecision | None = None
+    commit: CommitState = field(default_factory=CommitState)
+    decoded_to: int = 0  # audio end of the latest decode
+    hypothesis_speech_end: int = -1  # speech end that the latest tail covers
+    tail: list[str] = field(default_factory=list)
+    committed_through: int = -1  # speech end up to which every word is committed
+
+
+class StreamingRecognizer:
+    """Turns a 16 kHz mono stream into utterance events for one conversation."""
+
+    def __init__(
+        self,
+        engine: WhisperEngine,
+        pair: LanguagePair,
+        options: StreamingOptions | None = None,
+        clock: Callable[[], float] | None = None,
+        vad: StreamingVad | None = None,
+    ) -> None:
+        self.engine = engine
+        self.pair = pair
+        self.options = options or StreamingOptions()
+        self._clock = clock or StreamClock()
+        self._vad = vad or StreamingVad()
+        self._segmenter = Segmenter(self.options.segmenter)
+        self._chooser = LanguageChooser(pair, self.options.language_threshold)
+        self._mode = AUTO
+        self._held_side: str | None = None
+        self._hotwords: tuple[str, ...] = ()
+        self.stats = RecognizerStats()
+        self._reset_stream()
+
+    def _reset_stream(self) -> None:
+        self._vad.reset()
+        self._segmenter.reset()
+        self._incoming: list[np.ndarray] = []
+        self._buffer = np.zeros(0, dtype=np.float32)
+        self._buffer_start = 0  # stream sample index of self._buffer[0]
+        self._next_id = 1
+        self._utterance: _Utterance | None = None
+
+    # -- commands -------------------------------------------------------------------
+    @property
+    def mode(self) -> str:
+        return self._mode
+
+    def set_mode(self, mode: str) -> list[Event]:
+        """``auto`` (language identified within the pair), ``staff`` or ``client``.
+
+        A change closes the open utterance first, so nothing already said is lost.
+        """
+        if mode != AUTO and mode not in SIDES:
+            raise ValueError(f"Unknown speaker mode '{mode}'; use auto, staff or client.")
+        events: list[Event] = []
+        if mode != self._mode:
+            events = self._close_open("speaker_switch")
+            self._mode = mode
+        return events
+
+    def set_held_side(self, side: str | None) -> None:
+        """The side whose push-to-talk is held: the fallback when detection is unsure."""
+        if side is not None and side not in SIDES:
+            raise ValueError(f"Unknown side '{side}'.")
+        self._held_side = side
+
+    def set_hotwords(self, terms: Sequence[str]) -> None:
+        """Terms (e.g. glossary entries such as Kela, TE-toimisto) that bias recognition."""
+        self._hotwords = tuple(t for t in (s.strip() for s in terms) if t)
+
+    def reset(self) -> None:
+        """Forget the conversation (next client). Open speech is discarded on purpose."""
+        self._reset_stream()
+        self._chooser.last_side = None
+
+    # -- streaming ------------------------------------------------------------------
+    @property
+    def position_seconds(self) -> float:
+        return (self._buffer_start + len(self._buffer)) / SAMPLE_RATE
+
+    def insert_audio(self, samples: np.ndarray) -> None:
+        """Queue 16 kHz mono float32 samples; cheap, no processing."""
+        if len(samples):
+            self._incoming.append(np.asarray(samples, dtype=np.float32).reshape(-1))
+
+    def process(self) -> list[Event]:
+        """Handle all queued audio; at most one recognition step for the open utterance."""
+        events = self._ingest()
+        if self._utterance is not None:
+            events += self._step(self._utterance)
+        self._trim_buffer()
+        return events
+
+    def finish(self) -> list[Event]:
+        """End of stream: close the open utterance with everything captured."""
+        return self._close_open("end_of_stream")
+
+    # -- internals ------------------------------------------------------------------
+    def _ingest(self) -> list[Event]:
+        """VAD over the queued audio and the boundaries it causes; no tentative step."""
+        events: list[Event] = []
+        if self._incoming:
+            chunk = np.concatenate(self._incoming)
+            self._incoming = []
+            self._buffer = np.concatenate([self._buffer, chunk])
+            for boundary in self._segmenter.push(self._vad.process(chunk)):
+                events += self._on_boundary(boundary)
+        return events
+
+    def _close_open(self, reason: str) -> list[Event]:
+        events = self._ingest()
+        boundary = self._segmenter.force_end(reason)
+        if boundary is not None:
+            # The forced end keeps every captured sample, not just whole VAD frames.
+            end = self._buffer_start + len(self._buffer)
+            events += self._on_boundary(Boundary(boundary.kind, end, boundary.speech_end, reason))
+        return events
+
+    def _on_boundary(self, boundary: Boundary) -> list[Event]:
+        if boundary.kind is BoundaryKind.START:
+            utt = _Utterance(self._next_id, max(boundary.sample, self._buffer_start))
+            self._next_id += 1
+            self._utterance = utt
+            if self._mode != AUTO:
+                utt.decision = self._chooser.forced(self._mode)
+            return [self._event(UtteranceStarted, utt, "", boundary.sample, boundary.speech_end)]
+        utt = self._utterance
+        if utt is None:
+            return []
+        if boundary.kind is BoundaryKind.PAUSE:
+            return self._commit_through(utt, boundary.speech_end, boundary.sample)
+        events = self._commit_through(utt, boundary.speech_end, boundary.sample)
+        self._utterance = None
+        decision = utt.decision
+        text = utt.commit.committed_text
+        if text and decision is not None:
+            self._chooser.remember(decision.side)
+        ended = self._event(UtteranceEnded, utt, text, boundary.sample, boundary.speech_end)
+        if decision is not None:
+            ended = _replace(
+                ended,
+                language_probability=round(decision.probability, 3),
+                language_fallback=decision.fallback,
+            )
+        logger.info("utterance %d (%s, %s): %s", utt.id, ended.lang, boundary.reason, text)
+        return [*events, ended]
+
+    def _commit_through(self, utt: _Utterance, speech_end: int, position: int) -> list[Event]:
+        """Commit every word spoken up to ``speech_end`` (a pause or the end)."""
+        if utt.committed_through >= speech_end:
+            return []
+        if utt.hypothesis_speech_end < speech_end:
+            # No ready hypothesis covers this speech: decode now, audio up to the boundary.
+            end = max(speech_end, min(position, self._buffer_start + len(self._buffer)))
+            too_short = end - utt.start < _MIN_DECODE_SAMPLES
+            utt.tail = [] if too_short else self._decode(utt, end, final=True).words
+        tail = utt.tail
+        if not utt.commit.committed and tail and is_silence_phrase(" ".join(tail)):
+            logger.info("dropped a known silence phrase: %s", " ".join(tail))
+            tail = []
+        utt.committed_through = speech_end
+        utt.hypothesis_speech_end = speech_end
+        utt.tail = []
+        newly = utt.commit.commit_all(tail)
+        if not newly:
+            return []
+        return [
+            self._event(CommittedText, utt, " ".join(newly), position, speech_end),
+            self._event(TentativeText, utt, "", position, speech_end),
+        ]
+
+    def _step(self, utt: _Utterance) -> list[Event]:
+        """One recognition step for the open utterance, when one is due."""
+        end = self._buffer_start + len(self._buffer)
+        speech_end = self._segmenter.speech_end
+        pause = self._segmenter.pause_seconds
+        interval = int(self.options.tentative_interval_seconds * SAMPLE_RATE)
+        if pause > 0.0:
+            due = (
+                pause >= self.options.speculative_pause_seconds
+                and utt.hypothesis_speech_end < speech_end
+                and utt.committed_through < speech_end
+            )
+        else:
+            due = end - utt.decoded_to >= interval
+        if not due:
+            return []
+        if pause == 0.0 and utt.decoded_to:
+            self.stats.tentative_skipped += max(0, (end - utt.decoded_to) // interval - 1)
+        hypothesis = self._decode(utt, end, final=False)
+        if pause > 0.0:
+            # Followed by silence: ready to be committed whole when the pause is long enough.
+            utt.tail = hypothesis.words
+            utt.hypothesis_speech_end = speech_end
+            utt.commit.previous_tail = hypothesis.words
+            return [self._event(TentativeText, utt, hypothesis.text, end, speech_end)]
+        if hypothesis.looped:
+            newly, tail = [], hypothesis.words  # a looping result is never committed from
+        else:
+            newly, tail = utt.commit.agree(hypothesis.words)
+        utt.tail = tail
+        events: list[Event] = []
+        if newly:
+            events.append(self._event(CommittedText, utt, " ".join(newly), end, speech_end))
+        events.append(self._event(TentativeText, utt, " ".join(tail), end, speech_end))
+        return events
+
+    def _decode(self, utt: _Utterance, end: int, final: bool) -> Hypothesis:
+        audio = self._buffer[utt.start - self._buffer_start : end - self._buffer_start]
+        encoded = self.engine.encode(audio)
+        if not utt.commit.committed and self._mode == AUTO:
+            scores = None
+            if encoded.audio_seconds >= self.options.min_language_seconds:
+                scores = self.engine.language_scores(encoded)
+            decision = self._chooser.choose(scores, self._held_side)
+            if utt.decision is not None and decision.lang != utt.decision.lang:
+                utt.commit.previous_tail = None  # hypotheses in another language don't agree
+            if utt.decision is None or scores is not None or utt.decision.fallback:
+                utt.decision = decision
+        assert utt.decision is not None
+        hypothesis = self.engine.decode(
+            encoded, utt.decision.lang, utt.commit.committed_text, self._hotwords, final
+        )
+        utt.decoded_to = end
+        self.stats.decodes += 1
+        self.stats.decode_seconds += encoded.seconds + hypothesis.seconds
+        return hypothesis
+
+    def _event(self, kind, utt: _Utterance, text: str, audio_end: int, speech_end: int):
+        decision = utt.decision
+        return kind(
+            utterance_id=utt.id,
+            side=decision.side if decision else None,
+            lang=decision.lang if decision else None,
+            text=text,
+            audio_start=utt.start / SAMPLE_RATE,
+            audio_end=audio_end / SAMPLE_RATE,
+            speech_end=speech_end / SAMPLE_RATE,
+            emitted_at=self._clock(),
+        )
+
+    def _trim_buffer(self) -> None:
+        total = self._buffer_start + len(self._buffer)
+        self.stats.audio_seconds = total / SAMPLE_RATE
+        if self._utterance is not None:
+            keep_from = self._utterance.start
+        else:
+            keep_from = total - int(_IDLE_HISTORY_SECONDS * SAMPLE_RATE)
+        drop = keep_from - self._buffer_start
+        if drop > 0:
+            self._buffer = self._buffer[drop:].copy()
+            self._buffer_start += drop
+
+
+def _replace(event, **changes):
+    from dataclasses import replace
+
+    return replace(event, **changes)

@@ -1,0 +1,81 @@
+"""The stable-prefix commit policy, language restriction and guards (no model)."""
+
+import pytest
+
+from interpreter.asr.commit import CommitState
+from interpreter.asr.guards import (
+    GuardOptions,
+    cut_repetition_loop,
+    is_no_speech,
+    is_silence_phrase,
+)
+from interpreter.asr.language import LanguageChooser, LanguagePair
+from interpreter.events import CLIENT, STAFF
+
+
+def test_words_commit_only_when_two_hypotheses_agree():
+    state = CommitState()
+    assert state.agree("hyvää päi".split()) == ([], ["hyvää", "päi"])
+    newly, tail = state.agree("hyvää päivää miten".split())
+    assert newly == ["hyvää"] and tail == ["päivää", "miten"]
+    # The next hypothesis covers the words after the committed prefix only.
+    newly, tail = state.agree("päivää miten voin".split())
+    assert newly == ["päivää", "miten"] and tail == ["voin"]
+    assert state.committed_text == "hyvää päivää miten"
+
+
+def test_committed_words_never_change_when_hypotheses_diverge():
+    state = CommitState()
+    state.agree("a b c".split())
+    state.agree("a b x".split())
+    assert state.committed == ["a", "b"]
+    state.agree("y z".split())
+    assert state.committed == ["a", "b"]
+    assert state.commit_all(["y", "z"]) == ["y", "z"]
+    assert state.committed_text == "a b y z"
+
+
+def test_pair_parsing_and_errors():
+    assert LanguagePair.parse("fi-en") == LanguagePair("fi", "en")
+    assert LanguagePair.parse("ar-fi") == LanguagePair("fi", "ar")
+    for bad in ("fi", "en-sv", "fi-fi", "fi-e1"):
+        with pytest.raises(ValueError):
+            LanguagePair.parse(bad)
+
+
+def test_detection_is_restricted_to_the_pair():
+    chooser = LanguageChooser(LanguagePair("fi", "en"), threshold=0.7)
+    # Estonian scores highest overall, but only fi and en can be spoken at this desk.
+    decision = chooser.choose({"et": 0.6, "fi": 0.3, "en": 0.05})
+    assert decision.lang == "fi" and decision.side == STAFF and not decision.fallback
+    assert decision.probability == pytest.approx(0.3 / 0.35)
+
+
+def test_unsure_detection_falls_back_to_held_then_last_side():
+    chooser = LanguageChooser(LanguagePair("fi", "sv"), threshold=0.8)
+    unsure = {"fi": 0.4, "sv": 0.35}
+    assert chooser.choose(unsure).side == STAFF  # nobody spoke yet: staff opens
+    chooser.remember(CLIENT)
+    decision = chooser.choose(unsure)
+    assert decision.side == CLIENT and decision.lang == "sv" and decision.fallback
+    assert chooser.choose(unsure, held_side=STAFF).lang == "fi"
+    assert chooser.forced(CLIENT).lang == "sv"
+
+
+def test_repetition_loops_are_cut_to_one_copy():
+    options = GuardOptions()
+    words = "voitte auttaa minne minne minne minne minne".split()
+    cut, looped = cut_repetition_loop(words, options)
+    assert looped and cut == ["voitte", "auttaa", "minne"]
+    phrase = "kiitos paljon kiitos paljon kiitos paljon kiitos paljon".split()
+    assert cut_repetition_loop(phrase, options) == (["kiitos", "paljon"], True)
+    assert cut_repetition_loop("yksi kaksi kolme".split(), options)[1] is False
+
+
+def test_no_speech_rule_and_silence_phrases():
+    options = GuardOptions()
+    assert is_no_speech(0.9, -1.2, options)
+    assert not is_no_speech(0.9, -0.3, options)  # confident text despite no-speech score
+    assert is_no_speech(0.1, -2.0, options)
+    assert is_silence_phrase("Kiitos katsomisesta!")
+    assert not is_silence_phrase("Kiitos avusta")
