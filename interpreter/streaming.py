@@ -49,6 +49,8 @@ class StreamingOptions:
     language_threshold: float = 0.7
     #: Language detection waits for this much audio; before that the fallback side is used.
     min_language_seconds: float = 1.0
+    #: Consecutive tentative hypotheses that must agree on a word to commit it mid-speech.
+    agreement: int = 2
     segmenter: SegmenterOptions = field(default_factory=SegmenterOptions)
 
 
@@ -74,6 +76,8 @@ class _Utterance:
     hypothesis_speech_end: int = -1  # speech end that the latest tail covers
     tail: list[str] = field(default_factory=list)
     committed_through: int = -1  # speech end up to which every word is committed
+    no_speech_probs: list[float] = field(default_factory=list)
+    shown_tentative: str = ""
 
 
 class StreamingRecognizer:
@@ -188,6 +192,7 @@ class StreamingRecognizer:
     def _on_boundary(self, boundary: Boundary) -> list[Event]:
         if boundary.kind is BoundaryKind.START:
             utt = _Utterance(self._next_id, max(boundary.sample, self._buffer_start))
+            utt.commit.agreement = self.options.agreement
             self._next_id += 1
             self._utterance = utt
             if self._mode != AUTO:
@@ -223,7 +228,7 @@ class StreamingRecognizer:
             end = max(speech_end, min(position, self._buffer_start + len(self._buffer)))
             too_short = end - utt.start < _MIN_DECODE_SAMPLES
             utt.tail = [] if too_short else self._decode(utt, end, final=True).words
-        tail = utt.tail
+        tail = utt.tail if self._credible(utt) else []
         if not utt.commit.committed and tail and is_silence_phrase(" ".join(tail)):
             logger.info("dropped a known silence phrase: %s", " ".join(tail))
             tail = []
@@ -233,10 +238,8 @@ class StreamingRecognizer:
         newly = utt.commit.commit_all(tail)
         if not newly:
             return []
-        return [
-            self._event(CommittedText, utt, " ".join(newly), position, speech_end),
-            self._event(TentativeText, utt, "", position, speech_end),
-        ]
+        committed = self._event(CommittedText, utt, " ".join(newly), position, speech_end)
+        return [committed, *self._tentative(utt, "", position, speech_end)]
 
     def _step(self, utt: _Utterance) -> list[Event]:
         """One recognition step for the open utterance, when one is due."""
@@ -256,23 +259,28 @@ class StreamingRecognizer:
             return []
         if pause == 0.0 and utt.decoded_to:
             self.stats.tentative_skipped += max(0, (end - utt.decoded_to) // interval - 1)
-        hypothesis = self._decode(utt, end, final=False)
+        # A decode in a pause is the candidate for committing everything: make it final.
+        hypothesis = self._decode(utt, end, final=pause > 0.0)
         if pause > 0.0:
             # Followed by silence: ready to be committed whole when the pause is long enough.
             utt.tail = hypothesis.words
             utt.hypothesis_speech_end = speech_end
-            utt.commit.previous_tail = hypothesis.words
-            return [self._event(TentativeText, utt, hypothesis.text, end, speech_end)]
-        if hypothesis.looped:
-            newly, tail = [], hypothesis.words  # a looping result is never committed from
+            utt.commit.remember(hypothesis.words)
+            shown = hypothesis.text if self._credible(utt) else ""
+            return self._tentative(utt, shown, end, speech_end)
+        if hypothesis.looped or not self._credible(utt):
+            # Never commit from a looping result, nor from audio that sounds like noise.
+            newly, tail = [], hypothesis.words
+            utt.commit.remember(tail)
+            if not self._credible(utt):
+                tail = []
         else:
             newly, tail = utt.commit.agree(hypothesis.words)
         utt.tail = tail
         events: list[Event] = []
         if newly:
             events.append(self._event(CommittedText, utt, " ".join(newly), end, speech_end))
-        events.append(self._event(TentativeText, utt, " ".join(tail), end, speech_end))
-        return events
+        return events + self._tentative(utt, " ".join(tail), end, speech_end)
 
     def _decode(self, utt: _Utterance, end: int, final: bool) -> Hypothesis:
         audio = self._buffer[utt.start - self._buffer_start : end - self._buffer_start]
@@ -283,7 +291,7 @@ class StreamingRecognizer:
                 scores = self.engine.language_scores(encoded)
             decision = self._chooser.choose(scores, self._held_side)
             if utt.decision is not None and decision.lang != utt.decision.lang:
-                utt.commit.previous_tail = None  # hypotheses in another language don't agree
+                utt.commit.forget_hypotheses()  # hypotheses in another language don't agree
             if utt.decision is None or scores is not None or utt.decision.fallback:
                 utt.decision = decision
         assert utt.decision is not None
@@ -291,9 +299,24 @@ class StreamingRecognizer:
             encoded, utt.decision.lang, utt.commit.committed_text, self._hotwords, final
         )
         utt.decoded_to = end
+        utt.no_speech_probs.append(hypothesis.no_speech_prob)
         self.stats.decodes += 1
         self.stats.decode_seconds += encoded.seconds + hypothesis.seconds
         return hypothesis
+
+    def _tentative(self, utt: _Utterance, text: str, audio_end: int, speech_end: int):
+        """A tentative event, unless it would show what is already shown."""
+        if text == utt.shown_tentative:
+            return []
+        utt.shown_tentative = text
+        return [self._event(TentativeText, utt, text, audio_end, speech_end)]
+
+    def _credible(self, utt: _Utterance) -> bool:
+        """Whether the utterance sounds like speech to Whisper, over all its decodes."""
+        if not utt.no_speech_probs:
+            return False
+        limit = self.engine.options.guards.utterance_no_speech_threshold
+        return float(np.median(utt.no_speech_probs)) <= limit
 
     def _event(self, kind, utt: _Utterance, text: str, audio_end: int, speech_end: int):
         decision = utt.decision

@@ -35,6 +35,16 @@ def test_committed_words_never_change_when_hypotheses_diverge():
     assert state.committed_text == "a b y z"
 
 
+def test_three_way_agreement_is_more_cautious():
+    state = CommitState(agreement=3)
+    assert state.agree("a b c".split())[0] == []
+    assert state.agree("a b d".split())[0] == []
+    newly, tail = state.agree("a x d e".split())
+    assert newly == ["a"] and tail == ["x", "d", "e"]
+    state.forget_hypotheses()
+    assert state.agree("x d e".split())[0] == []
+
+
 def test_pair_parsing_and_errors():
     assert LanguagePair.parse("fi-en") == LanguagePair("fi", "en")
     assert LanguagePair.parse("ar-fi") == LanguagePair("fi", "ar")
@@ -70,6 +80,10 @@ def test_repetition_loops_are_cut_to_one_copy():
     phrase = "kiitos paljon kiitos paljon kiitos paljon kiitos paljon".split()
     assert cut_repetition_loop(phrase, options) == (["kiitos", "paljon"], True)
     assert cut_repetition_loop("yksi kaksi kolme".split(), options)[1] is False
+    doubled = "I don't have a license. I don't have a license.".split()
+    assert cut_repetition_loop(doubled, options) == ("I don't have a license.".split(), True)
+    # Short phrases said twice are ordinary speech.
+    assert cut_repetition_loop("kiitos kiitos ja hei hei".split(), options)[1] is False
 
 
 def test_no_speech_rule_and_silence_phrases():

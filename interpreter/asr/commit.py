@@ -13,31 +13,44 @@ from dataclasses import dataclass, field
 
 @dataclass
 class CommitState:
-    """The committed words of one utterance and the last uncommitted hypothesis."""
+    """The committed words of one utterance and the recent uncommitted hypotheses.
 
+    ``agreement`` is how many consecutive hypotheses must share a word before it is
+    committed (2 is LocalAgreement-2; 3 is more cautious on short, unclear audio).
+    """
+
+    agreement: int = 2
     committed: list[str] = field(default_factory=list)
-    previous_tail: list[str] | None = None
+    recent_tails: list[list[str]] = field(default_factory=list)
 
     @property
     def committed_text(self) -> str:
         return " ".join(self.committed)
 
+    def forget_hypotheses(self) -> None:
+        """Earlier hypotheses no longer count (e.g. they were in another language)."""
+        self.recent_tails = []
+
+    def remember(self, tail: list[str]) -> None:
+        """Record a hypothesis without committing from it (it takes part in the next vote)."""
+        self.recent_tails = [*self.recent_tails, list(tail)][-(self.agreement - 1) :]
+
     def agree(self, tail: list[str]) -> tuple[list[str], list[str]]:
         """Feed a new hypothesis tail; return (newly committed words, still tentative words)."""
-        previous = self.previous_tail
         newly: list[str] = []
-        if previous is not None:
-            for old, new in zip(previous, tail, strict=False):
-                if old != new:
+        voters = [*self.recent_tails, tail]
+        if len(voters) >= self.agreement:
+            for words in zip(*voters, strict=False):
+                if any(word != words[0] for word in words):
                     break
-                newly.append(new)
-        remaining = tail[len(newly) :]
+                newly.append(words[0])
         self.committed.extend(newly)
-        self.previous_tail = remaining
-        return newly, remaining
+        # Keep the earlier hypotheses aligned with what is still uncommitted.
+        self.recent_tails = [t[len(newly) :] for t in voters][-(self.agreement - 1) :]
+        return newly, tail[len(newly) :]
 
     def commit_all(self, tail: list[str]) -> list[str]:
         """Commit a whole hypothesis tail (after a pause or at the end); return it."""
         self.committed.extend(tail)
-        self.previous_tail = None
+        self.recent_tails = []
         return list(tail)

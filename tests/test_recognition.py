@@ -1,0 +1,141 @@
+"""Real recognition with Whisper base through the streaming core (no network)."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+import speech
+from asr_helpers import offline_transcripts, padded, stream_audio, stream_file, wer
+
+from interpreter.audio.replay import decode_file
+from interpreter.events import CLIENT, STAFF, TentativeText
+
+pytestmark = pytest.mark.slow
+logger = logging.getLogger(__name__)
+
+
+@pytest.fixture(scope="module")
+def finnish_results(whisper_engine, finnish_clips):
+    return [stream_file(whisper_engine, path) for path, _ in finnish_clips]
+
+
+@pytest.fixture(scope="module")
+def english_results(whisper_engine, english_clips):
+    return [stream_file(whisper_engine, path) for path, _ in english_clips]
+
+
+def test_finnish_streaming_wer_close_to_offline(finnish_results, finnish_clips, whisper_base_dir):
+    references = [text for _, text in finnish_clips]
+    streaming = wer(references, [r.text for r in finnish_results])
+    offline = wer(references, offline_transcripts(whisper_base_dir, finnish_clips, "fi"))
+    logger.info("Finnish WER: streaming %.3f, offline %.3f", streaming, offline)
+    print(f"Finnish WER: streaming {streaming:.3f}, offline {offline:.3f}")
+    assert streaming <= 0.35
+    assert streaming <= offline + 0.08
+
+
+def test_english_streaming_wer_close_to_offline(english_results, english_clips, whisper_base_dir):
+    references = [text for _, text in english_clips]
+    streaming = wer(references, [r.text for r in english_results])
+    offline = wer(references, offline_transcripts(whisper_base_dir, english_clips, "en"))
+    print(f"English WER: streaming {streaming:.3f}, offline {offline:.3f}")
+    assert streaming <= 0.25
+    assert streaming <= offline + 0.08
+
+
+def test_language_is_identified_within_the_pair(finnish_results, english_results):
+    finnish_langs = [e.lang for r in finnish_results for e in r.ended if e.text]
+    english_langs = [e.lang for r in english_results for e in r.ended if e.text]
+    assert finnish_langs.count("fi") >= 0.9 * len(finnish_langs)
+    assert english_langs.count("en") >= 0.9 * len(english_langs)
+    assert all(e.side == STAFF for r in finnish_results for e in r.ended if e.lang == "fi")
+
+
+def test_one_utterance_per_sentence_with_true_times(finnish_results, finnish_clips):
+    for result, (path, _) in zip(finnish_results, finnish_clips, strict=True):
+        audio = decode_file(path)
+        start, end = speech.speech_bounds(audio, 16_000)
+        start, end = start + 1.0, end + 1.0  # padded() adds one second before
+        ended = [e for e in result.ended if e.text]
+        assert len(ended) >= 1
+        assert result.started[0].audio_start <= start + 0.05
+        assert ended[-1].speech_end == pytest.approx(end, abs=0.35)
+
+
+def test_committed_text_is_never_changed(finnish_results, english_results):
+    for result in finnish_results + english_results:
+        for ended in result.ended:
+            pieces = [c.text for c in result.committed if c.utterance_id == ended.utterance_id]
+            # The utterance's final text is exactly its committed pieces, in order.
+            assert ended.text == " ".join(pieces)
+        ids = [e.utterance_id for e in result.events]
+        assert ids == sorted(ids)
+
+
+def test_tentative_updates_arrive_while_speaking(english_results):
+    longest = max(english_results, key=lambda r: len(r.events))
+    tentative = [e for e in longest.events if isinstance(e, TentativeText) and e.text]
+    assert len(tentative) >= 4
+    gaps = np.diff([e.audio_end for e in tentative])
+    assert np.median(gaps) <= 0.61
+
+
+def test_manual_mode_forces_the_side(whisper_engine, finnish_clips):
+    result = stream_file(whisper_engine, finnish_clips[0][0], pair="fi-en", mode="client")
+    assert {e.side for e in result.ended} == {CLIENT}
+    assert {e.lang for e in result.ended} == {"en"}
+
+
+def test_speaker_switch_finishes_captured_speech(whisper_engine, finnish_clips):
+    from interpreter.asr.language import LanguagePair
+    from interpreter.simulate import VirtualClock
+    from interpreter.streaming import StreamingRecognizer
+
+    audio = padded(decode_file(finnish_clips[2][0]), after=0.0)
+    clock = VirtualClock()
+    recognizer = StreamingRecognizer(whisper_engine, LanguagePair.parse("fi-en"), clock=clock)
+    recognizer.insert_audio(audio[: int(len(audio) * 0.8)])
+    events = recognizer.process()
+    events += recognizer.set_mode(CLIENT)  # switch mid-sentence
+    ended = [e for e in events if e.type == "utterance_ended"]
+    assert len(ended) == 1 and len(ended[0].text.split()) >= 3
+    assert ended[0].lang == "fi"
+    assert recognizer.set_mode(CLIENT) == []  # no open utterance: nothing to finish
+
+
+def test_finish_keeps_speech_without_trailing_silence(whisper_engine, finnish_clips):
+    audio = padded(decode_file(finnish_clips[3][0]), after=0.0)
+    result = stream_audio(whisper_engine, audio)
+    assert len(result.text.split()) >= 3
+
+
+@pytest.mark.parametrize("kind", ["silence", "low_noise", "babble"])
+def test_non_speech_yields_no_words(whisper_engine, kind, tmp_path, require_speech):
+    if kind == "babble":
+        require_speech("babble")
+    path = speech.make_noise(kind, 20.0, tmp_path / f"{kind}.wav")
+    result = stream_audio(whisper_engine, decode_file(path))
+    assert result.committed_words == 0, result.text
+
+
+def test_hotwords_keep_recognition_intact(whisper_engine, finnish_clips):
+    path, text = finnish_clips[1]
+    plain = stream_file(whisper_engine, path)
+    biased_recognizer_result = _with_hotwords(whisper_engine, path, ["Kela", "TE-toimisto"])
+    assert wer([text], [biased_recognizer_result.text]) <= wer([text], [plain.text]) + 0.15
+
+
+def _with_hotwords(engine, path, terms):
+    from asr_helpers import StreamResult
+
+    from interpreter.asr.language import LanguagePair
+    from interpreter.simulate import VirtualClock, simulate
+    from interpreter.streaming import StreamingRecognizer
+
+    clock = VirtualClock()
+    recognizer = StreamingRecognizer(engine, LanguagePair.parse("fi-en"), clock=clock)
+    recognizer.set_hotwords(terms)
+    events = simulate(recognizer, clock, padded(decode_file(path)), count_compute=False)
+    return StreamResult(events, recognizer)
