@@ -1,0 +1,1 @@
+"""Which model serves which language, and getting it onto the machine."""

@@ -32,8 +32,9 @@ def test_finnish_streaming_wer_close_to_offline(finnish_results, finnish_clips, 
     offline = wer(references, offline_transcripts(whisper_base_dir, finnish_clips, "fi"))
     logger.info("Finnish WER: streaming %.3f, offline %.3f", streaming, offline)
     print(f"Finnish WER: streaming {streaming:.3f}, offline {offline:.3f}")
-    assert streaming <= 0.35
-    assert streaming <= offline + 0.08
+    # Festival's diphone Finnish is hard for Whisper base: offline it scores about 0.35.
+    assert streaming <= 0.42
+    assert streaming <= offline + 0.06
 
 
 def test_english_streaming_wer_close_to_offline(english_results, english_clips, whisper_base_dir):
@@ -41,8 +42,8 @@ def test_english_streaming_wer_close_to_offline(english_results, english_clips, 
     streaming = wer(references, [r.text for r in english_results])
     offline = wer(references, offline_transcripts(whisper_base_dir, english_clips, "en"))
     print(f"English WER: streaming {streaming:.3f}, offline {offline:.3f}")
-    assert streaming <= 0.25
-    assert streaming <= offline + 0.08
+    assert streaming <= 0.15
+    assert streaming <= offline + 0.06
 
 
 def test_language_is_identified_within_the_pair(finnish_results, english_results):

@@ -122,7 +122,10 @@ def select_input_device(spec: str | int | None, sd: ModuleType | Any | None = No
     exactly one name equals ``spec``.
     """
     devices = list_input_devices(sd)
-    listing = format_devices(devices)
+    # One line, so command-line errors stay one line.
+    listing = "; ".join(str(d) for d in devices) or (
+        "no input devices found: is a microphone connected and the sound server running?"
+    )
     if isinstance(spec, str) and spec.strip().isdigit():
         spec = int(spec.strip())
     if spec is None:
@@ -130,24 +133,30 @@ def select_input_device(spec: str | int | None, sd: ModuleType | Any | None = No
             if device.is_default:
                 return device
         raise AudioError(
-            "There is no default input device; choose one by name or index:\n" + listing
+            f"There is no default input device; choose one by name or index ({listing})"
         )
     if isinstance(spec, int):
         for device in devices:
             if device.index == spec:
                 return device
-        raise AudioError(f"No input device has index {spec}; the input devices are:\n{listing}")
+        raise AudioError(
+            f"No input device has index {spec}; the input devices are: {listing} "
+            "(see 'interpreter devices')"
+        )
     wanted = spec.strip().lower()
     matches = [device for device in devices if wanted in device.name.lower()]
     if len(matches) > 1:
         exact = [device for device in matches if device.name.lower() == wanted]
         matches = exact if len(exact) == 1 else matches
     if not matches:
-        raise AudioError(f"No input device matches {spec!r}; the input devices are:\n{listing}")
+        raise AudioError(
+            f"No input device matches {spec!r}; the input devices are: {listing} "
+            "(see 'interpreter devices')"
+        )
     if len(matches) > 1:
         names = ", ".join(repr(device.name) for device in matches)
         raise AudioError(
             f"Input device name {spec!r} is ambiguous (matches {names}); "
-            f"use a longer name or the index:\n{listing}"
+            f"use a longer name or the index ({listing})"
         )
     return matches[0]
