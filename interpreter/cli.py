@@ -94,6 +94,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         # The desk window arrives with the UI; until then the app is the live listener.
         args = parser.parse_args(["listen", *(argv or sys.argv[1:])])
+        if not _has_input_device():
+            print(
+                "No microphone found, so there is nothing to listen to. Connect one and start "
+                "again, or try a recording: interpreter listen --replay FILE",
+                file=sys.stderr,
+            )
+            return 0
     try:
         if args.command == "listen":
             return _run_listen(args)
@@ -108,6 +115,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     parser.error(f"unknown command {args.command}")
     return 2
+
+
+def _has_input_device() -> bool:
+    from interpreter.audio.base import AudioError
+    from interpreter.audio.devices import list_input_devices
+
+    try:
+        return bool(list_input_devices())
+    except AudioError:
+        return True  # not a missing microphone: let listen report the real problem
 
 
 def _run_devices() -> int:

@@ -18,7 +18,7 @@ import numpy as np
 from interpreter.asr.commit import CommitState
 from interpreter.asr.guards import is_silence_phrase
 from interpreter.asr.language import LanguageChooser, LanguageDecision, LanguagePair
-from interpreter.asr.whisper_engine import Hypothesis, WhisperEngine
+from interpreter.asr.whisper_engine import Encoded, Hypothesis, WhisperEngine
 from interpreter.audio.base import SAMPLE_RATE
 from interpreter.clock import StreamClock
 from interpreter.events import (
@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 AUTO = "auto"
 _IDLE_HISTORY_SECONDS = 2.0  # kept while nobody speaks, for the utterance's pre-roll
 _MIN_DECODE_SAMPLES = SAMPLE_RATE // 10
+_CUT_MARGIN_SAMPLES = SAMPLE_RATE // 10  # where decoding resumes after a committed pause
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,16 @@ class StreamingOptions:
 
     tentative_interval_seconds: float = 0.5
     #: Decode this early in a pause, so the commit after ``commit_pause`` is ready at once.
-    speculative_pause_seconds: float = 0.1
+    speculative_pause_seconds: float = 0.05
     language_threshold: float = 0.7
     #: Language detection waits for this much audio; before that the fallback side is used.
     min_language_seconds: float = 1.0
     #: Consecutive tentative hypotheses that must agree on a word to commit it mid-speech.
     agreement: int = 2
+    #: Once this many committed words are still re-read as a forced prefix, their audio
+    #: is cut off (at a word end found by alignment) and they become context instead:
+    #: forcing costs a decoder step per token, context costs one step in all. 0: never.
+    trim_after_words: int = 6
     segmenter: SegmenterOptions = field(default_factory=SegmenterOptions)
 
 
@@ -77,6 +82,11 @@ class _Utterance:
     tail: list[str] = field(default_factory=list)
     committed_through: int = -1  # speech end up to which every word is committed
     no_speech_probs: list[float] = field(default_factory=list)
+    #: Decoding starts here: after a pause everything before it is committed, so its
+    #: audio is dropped and its words become context (cheaper and faster decodes).
+    audio_from: int = 0
+    context_words: int = 0
+    last_encoded: Encoded | None = None  # of the latest decode, which began at audio_from
     shown_tentative: str = ""
 
 
@@ -151,6 +161,11 @@ class StreamingRecognizer:
     def position_seconds(self) -> float:
         return (self._buffer_start + len(self._buffer)) / SAMPLE_RATE
 
+    @property
+    def buffered_seconds(self) -> float:
+        """Audio held for the open utterance (bounded by the maximum utterance length)."""
+        return len(self._buffer) / SAMPLE_RATE
+
     def insert_audio(self, samples: np.ndarray) -> None:
         """Queue 16 kHz mono float32 samples; cheap, no processing."""
         if len(samples):
@@ -191,7 +206,8 @@ class StreamingRecognizer:
 
     def _on_boundary(self, boundary: Boundary) -> list[Event]:
         if boundary.kind is BoundaryKind.START:
-            utt = _Utterance(self._next_id, max(boundary.sample, self._buffer_start))
+            start = max(boundary.sample, self._buffer_start)
+            utt = _Utterance(self._next_id, start, audio_from=start)
             utt.commit.agreement = self.options.agreement
             self._next_id += 1
             self._utterance = utt
@@ -226,7 +242,7 @@ class StreamingRecognizer:
         if utt.hypothesis_speech_end < speech_end:
             # No ready hypothesis covers this speech: decode now, audio up to the boundary.
             end = max(speech_end, min(position, self._buffer_start + len(self._buffer)))
-            too_short = end - utt.start < _MIN_DECODE_SAMPLES
+            too_short = end - utt.audio_from < _MIN_DECODE_SAMPLES
             utt.tail = [] if too_short else self._decode(utt, end, final=True).words
         tail = utt.tail if self._credible(utt) else []
         if not utt.commit.committed and tail and is_silence_phrase(" ".join(tail)):
@@ -236,6 +252,10 @@ class StreamingRecognizer:
         utt.hypothesis_speech_end = speech_end
         utt.tail = []
         newly = utt.commit.commit_all(tail)
+        # All speech before the pause is committed: later decodes start in the pause.
+        utt.audio_from = max(utt.audio_from, min(speech_end + _CUT_MARGIN_SAMPLES, position))
+        utt.context_words = len(utt.commit.committed)
+        utt.last_encoded = None
         if not newly:
             return []
         committed = self._event(CommittedText, utt, " ".join(newly), position, speech_end)
@@ -280,10 +300,11 @@ class StreamingRecognizer:
         events: list[Event] = []
         if newly:
             events.append(self._event(CommittedText, utt, " ".join(newly), end, speech_end))
+            self._trim_committed_audio(utt)
         return events + self._tentative(utt, " ".join(tail), end, speech_end)
 
     def _decode(self, utt: _Utterance, end: int, final: bool) -> Hypothesis:
-        audio = self._buffer[utt.start - self._buffer_start : end - self._buffer_start]
+        audio = self._buffer[utt.audio_from - self._buffer_start : end - self._buffer_start]
         encoded = self.engine.encode(audio)
         if not utt.commit.committed and self._mode == AUTO:
             scores = None
@@ -295,14 +316,55 @@ class StreamingRecognizer:
             if utt.decision is None or scores is not None or utt.decision.fallback:
                 utt.decision = decision
         assert utt.decision is not None
+        committed = utt.commit.committed
         hypothesis = self.engine.decode(
-            encoded, utt.decision.lang, utt.commit.committed_text, self._hotwords, final
+            encoded,
+            utt.decision.lang,
+            prefix=" ".join(committed[utt.context_words :]),
+            hotwords=self._hotwords,
+            final=final,
+            context=" ".join(committed[: utt.context_words]),
         )
         utt.decoded_to = end
+        utt.last_encoded = encoded
+        logger.debug(
+            "decode utt %d: %.2f s audio (window %.0f s), final=%s, enc %.3f s, dec %.3f s: %s",
+            utt.id,
+            encoded.audio_seconds,
+            encoded.window_seconds,
+            final,
+            encoded.seconds,
+            hypothesis.seconds,
+            hypothesis.text,
+        )
         utt.no_speech_probs.append(hypothesis.no_speech_prob)
         self.stats.decodes += 1
         self.stats.decode_seconds += encoded.seconds + hypothesis.seconds
         return hypothesis
+
+    def _trim_committed_audio(self, utt: _Utterance) -> None:
+        """Move committed words from the forced prefix to the context, cutting their audio.
+
+        The most recent committed word stays forced: it anchors the decoder on the audio
+        that follows the cut, so an alignment error of a few frames costs nothing.
+        """
+        words = utt.commit.committed[utt.context_words :]
+        minimum = self.options.trim_after_words
+        encoded = utt.last_encoded
+        if not minimum or len(words) < minimum or encoded is None or utt.decision is None:
+            return
+        ends = self.engine.word_end_times(encoded, utt.decision.lang, words)
+        keep_anchor = len(words) - 2
+        cut = ends[keep_anchor]
+        # Trust only cuts well inside the audio that was aligned.
+        if not 0.5 <= cut <= encoded.audio_seconds - 1.0:
+            return
+        utt.audio_from += int(cut * SAMPLE_RATE)
+        utt.context_words += keep_anchor + 1
+        utt.last_encoded = None
+        logger.debug(
+            "utt %d: decoding resumes %.2f s later, after %r", utt.id, cut, words[keep_anchor]
+        )
 
     def _tentative(self, utt: _Utterance, text: str, audio_end: int, speech_end: int):
         """A tentative event, unless it would show what is already shown."""

@@ -14,7 +14,6 @@ from audio_fakes import FakeDevice, FakeSoundDevice
 from pulse import PulseServer, pulse_server  # noqa: F401  (the fixture)
 
 from interpreter.asr.language import LanguagePair
-from interpreter.audio.base import AudioError
 from interpreter.audio.microphone import MicrophoneSource
 from interpreter.audio.replay import FileReplaySource, decode_file
 from interpreter.clock import StreamClock
@@ -65,13 +64,30 @@ def test_replayed_conversation_gives_both_languages(whisper_engine, conversation
 
 
 def test_fake_microphone_through_the_real_callback(whisper_engine, finnish_clips):
+    """A 48 kHz device replays a clip through MicrophoneSource's real PortAudio callback."""
     path, text = finnish_clips[0]
     signal = padded(decode_file(path), before=0.5, after=1.5)
     device = FakeDevice(
-        "Desk mic", signal=signal, signal_rate=16_000, default_samplerate=48_000, after_end="finish"
+        "Desk mic",
+        signal=signal,
+        signal_rate=16_000,
+        default_samplerate=48_000,
+        after_end="silence",
     )
     source = MicrophoneSource("desk", sounddevice=FakeSoundDevice([device]))
-    events = run_to_end(source, whisper_engine)
+    clock = StreamClock()
+    recognizer = StreamingRecognizer(whisper_engine, LanguagePair.parse("fi-en"), clock=clock)
+    events: list[Event] = []
+
+    def on_event(event: Event) -> None:
+        events.append(event)
+        if isinstance(event, UtteranceEnded) and event.text:
+            pipeline.stop()  # the user presses stop once the sentence is done
+
+    pipeline = Pipeline(source, recognizer, clock=clock, on_event=on_event)
+    pipeline.start()
+    assert pipeline.wait(120)
+    assert pipeline.error is None
     assert wer([text], [ended_text(events)]) <= 0.4
     assert {e.lang for e in events if isinstance(e, CommittedText)} == {"fi"}
 
@@ -82,27 +98,11 @@ def test_device_lost_mid_sentence_keeps_what_was_said(whisper_engine, finnish_cl
     audio = padded(decode_file(path), before=0.5, after=0.0)
     cut = audio[: int(len(audio) * 0.85)]
     device = FakeDevice("USB mic", signal=cut, signal_rate=16_000, after_end="finish")
-    source = _FailingAfterEnd(MicrophoneSource(0, sounddevice=FakeSoundDevice([device])))
+    source = MicrophoneSource(0, sounddevice=FakeSoundDevice([device]))
     events = run_to_end(source, whisper_engine)
     errors = [e for e in events if isinstance(e, ErrorEvent)]
-    assert errors and errors[0].fatal and "USB mic" in errors[0].text
+    assert len(errors) == 1 and errors[0].fatal and "USB mic" in errors[0].text
     assert len(ended_text(events).split()) >= 4
-
-
-class _FailingAfterEnd:
-    """Wraps a source; when it runs dry, reports the device as gone (like PortAudio)."""
-
-    def __init__(self, inner: MicrophoneSource) -> None:
-        self._inner = inner
-
-    def __getattr__(self, name):
-        return getattr(self._inner, name)
-
-    def read(self, timeout: float):
-        block = self._inner.read(timeout)
-        if block is None:
-            raise AudioError("Audio device 'USB mic' stopped delivering sound: reconnect it.")
-        return block
 
 
 def test_stop_still_emits_captured_speech(whisper_engine, finnish_clips):
@@ -188,7 +188,7 @@ def test_live_microphone_over_pulseaudio(whisper_engine, finnish_clips, pulse_se
     """Real PortAudio capturing a PulseAudio null sink into which a Finnish clip is played."""
     import sounddevice
 
-    path, text = finnish_clips[1]
+    path, text = finnish_clips[0]
     clock = StreamClock()
     recognizer = StreamingRecognizer(whisper_engine, LanguagePair.parse("fi-en"), clock=clock)
     done = threading.Event()
@@ -211,4 +211,4 @@ def test_live_microphone_over_pulseaudio(whisper_engine, finnish_clips, pulse_se
         assert pipeline.wait(60)
     heard = " ".join(c.text for c in committed)
     assert {c.lang for c in committed} == {"fi"}
-    assert wer([text], [heard]) <= 0.5
+    assert wer([text], [heard]) <= 0.35

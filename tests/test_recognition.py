@@ -140,3 +140,38 @@ def _with_hotwords(engine, path, terms):
     recognizer.set_hotwords(terms)
     events = simulate(recognizer, clock, padded(decode_file(path)), count_compute=False)
     return StreamResult(events, recognizer)
+
+
+class _SlowEngine:
+    """The real engine on a machine ten times slower: every decode costs 1.5 s more of
+    virtual time (the simulator's clock), without anyone waiting for it."""
+
+    def __init__(self, engine, clock, extra_seconds: float) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._extra = extra_seconds
+
+    def __getattr__(self, name):
+        return getattr(self._engine, name)
+
+    def decode(self, *args, **kwargs):
+        self._clock.now += self._extra
+        return self._engine.decode(*args, **kwargs)
+
+
+def test_slow_compute_skips_tentative_updates_never_commits(whisper_engine, english_clips):
+    from interpreter.asr.language import LanguagePair
+    from interpreter.simulate import VirtualClock, simulate
+    from interpreter.streaming import StreamingRecognizer
+
+    path, text = english_clips[0]
+    audio = padded(decode_file(path))
+    clock = VirtualClock()
+    slow = _SlowEngine(whisper_engine, clock, extra_seconds=1.5)
+    recognizer = StreamingRecognizer(slow, LanguagePair.parse("fi-en"), clock=clock)
+    events = simulate(recognizer, clock, audio, block_seconds=0.1, count_compute=False)
+    assert recognizer.stats.tentative_skipped >= 5
+    ended = [e for e in events if e.type == "utterance_ended" and e.text]
+    assert wer([text], [" ".join(e.text for e in ended)]) <= 0.25
+    # However far behind, the recognizer only ever holds the open utterance's audio.
+    assert recognizer.buffered_seconds <= 30

@@ -100,7 +100,8 @@ class LanguageChooser:
             probability = 0.0
         side = held_side or self.last_side or STAFF
         lang = self.pair.language_of(side)
-        logger.debug("language unsure (%.2f): falling back to %s side", probability, side)
+        if scores:
+            logger.debug("language unsure (%.2f): falling back to %s side", probability, side)
         restricted_p = self.restrict(scores)[lang] if scores else 0.0
         return LanguageDecision(lang, side, restricted_p, True)
 

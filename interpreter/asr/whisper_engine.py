@@ -174,15 +174,18 @@ class WhisperEngine:
         prefix: str = "",
         hotwords: Sequence[str] = (),
         final: bool = False,
+        context: str = "",
     ) -> Hypothesis:
         """Transcribe the words after ``prefix`` (committed text, forced, not regenerated).
 
-        ``hotwords`` (glossary terms) go into the previous-text prompt to bias spelling.
-        On a final decode a looping or low-confidence result is retried with beam search.
+        ``context`` is earlier text of the same utterance whose audio is no longer
+        passed in; it and the ``hotwords`` (glossary terms) go into Whisper's
+        previous-text prompt, which biases spelling and keeps the sentence coherent. On a
+        final decode a looping or low-confidence result is retried with a wider beam.
         """
         started = time.perf_counter()
         tokenizer = self._tokenizer(language)
-        prompt = self._prompt(tokenizer, prefix, hotwords)
+        prompt = self._prompt(tokenizer, prefix, hotwords, context)
         budget = int(self.options.max_tokens_per_second * encoded.audio_seconds) + 10
         prefix_tokens = len(tokenizer.encode(" " + prefix.strip())) if prefix else 0
         new_tokens = max(8, budget - prefix_tokens)
@@ -202,8 +205,37 @@ class WhisperEngine:
             )
             if retry.avg_logprob > hypothesis.avg_logprob or hypothesis.looped:
                 hypothesis = retry
-        hypothesis = self._cut_loop_across_prefix(hypothesis, prefix)
+        hypothesis = self._cut_loop_across_prefix(hypothesis, f"{context} {prefix}")
         return replace(hypothesis, seconds=time.perf_counter() - started)
+
+    def word_end_times(self, encoded: Encoded, language: str, words: Sequence[str]) -> list[float]:
+        """When each of ``words`` ends in the encoded audio (seconds), by cross-attention.
+
+        Whisper's alignment is good to about a tenth of a second; callers cut audio only
+        where an error of that size does no harm.
+        """
+        if not words:
+            return []
+        tokenizer = self._tokenizer(language)
+        tokens = tokenizer.encode(" " + " ".join(words))
+        frames = int(encoded.audio_seconds * _FRAMES_PER_SECOND)
+        aligned = self._model.find_alignment(tokenizer, [tokens], encoded.output, frames)[0]
+        # Whisper splits punctuation into words of its own: map back to our words by
+        # counting non-space characters.
+        ends: list[float] = []
+        consumed, target = 0, 0
+        pieces = iter(aligned)
+        for word in words:
+            target += len(word)
+            end = ends[-1] if ends else 0.0
+            while consumed < target:
+                piece = next(pieces, None)
+                if piece is None:
+                    break
+                consumed += len(piece["word"].strip())
+                end = float(piece["end"])
+            ends.append(end)
+        return ends
 
     def _cut_loop_across_prefix(self, hypothesis: Hypothesis, prefix: str) -> Hypothesis:
         """A forced prefix primes Whisper to repeat it: look for loops over both."""
@@ -213,13 +245,19 @@ class WhisperEngine:
             return hypothesis
         return replace(hypothesis, words=words[len(before) :], looped=True)
 
-    def _prompt(self, tokenizer, prefix: str, hotwords: Sequence[str]) -> list[int]:
+    def _prompt(
+        self, tokenizer, prefix: str, hotwords: Sequence[str], context: str = ""
+    ) -> list[int]:
         prompt: list[int] = []
         terms = ", ".join(t.strip() for t in hotwords if t.strip())
+        previous: list[int] = []
         if terms:
-            # Whisper reads the "previous text" slot as context: terms there bias spelling.
-            hint = tokenizer.encode(" " + terms)[: self._model.max_length // 4]
-            prompt += [tokenizer.sot_prev, *hint]
+            previous += tokenizer.encode(" " + terms)[: self._model.max_length // 4]
+        if context.strip():
+            previous += tokenizer.encode(" " + context.strip())
+        if previous:
+            # The most recent text matters most: keep the end when it is too long.
+            prompt += [tokenizer.sot_prev, *previous[-(self._model.max_length // 2 - 1) :]]
         prompt += [*tokenizer.sot_sequence, tokenizer.no_timestamps]
         if prefix.strip():
             prompt += tokenizer.encode(" " + prefix.strip())[: self._model.max_length // 2]

@@ -135,6 +135,8 @@ class MicrophoneSource:
         self._stop_requested = False
         self._ended = False  # no more frames will arrive: stopped or the stream died
         self._flushed = False
+        self._lost = False  # the stream ended without stop(): unplugged or failed
+        self._lost_reported = False
         self._mean_square = 0.0
         self._port_overflows = 0
         self._dropped_blocks = 0
@@ -184,7 +186,7 @@ class MicrophoneSource:
             overruns = self._port_overflows + self._dropped_blocks
         self._report_overruns(overruns, force=ended)
         if self._flushed or self._resampler is None:
-            return None
+            return self._end_of_stream()
         if frames is None and not ended:
             return np.zeros(0, dtype=np.float32)
         mono = to_mono(frames) if frames is not None else np.zeros(0, dtype=np.float32)
@@ -194,8 +196,19 @@ class MicrophoneSource:
         if ended:
             self._flushed = True
             if out.size == 0:
-                return None
+                return self._end_of_stream()
         return out
+
+    def _end_of_stream(self) -> None:
+        """``None`` after stop(); once an :class:`AudioError` when the device was lost."""
+        with self._cond:
+            lost, self._lost_reported = self._lost and not self._lost_reported, True
+        if lost:
+            raise AudioError(
+                f"Input device {self.description} stopped delivering audio (unplugged or "
+                "failed): reconnect it or choose another device"
+            )
+        return None
 
     def stop(self) -> None:
         """Stop capturing; already captured audio stays readable. Safe to call twice."""
@@ -249,6 +262,7 @@ class MicrophoneSource:
     def _on_finished(self) -> None:
         with self._cond:
             unexpected = not self._stop_requested
+            self._lost = unexpected
             self._ended = True
             self._cond.notify_all()
         if unexpected:
