@@ -61,11 +61,18 @@ def build_clips(count: int, workdir: Path):
     return speech.build_conversation(mixed, out_path=workdir / "conversation.wav")
 
 
-def run_streaming(conversation, threads: int):
+def run_streaming(conversation, threads: int, interval: float):
     from interpreter.events import CommittedText, TentativeText, UtteranceEnded
     from interpreter.session import ListenSettings, build_listening_session
+    from interpreter.streaming import StreamingOptions
 
-    settings = ListenSettings(pair="fi-en", replay=conversation.path, speed=1.0, threads=threads)
+    settings = ListenSettings(
+        pair="fi-en",
+        replay=conversation.path,
+        speed=1.0,
+        threads=threads,
+        streaming=StreamingOptions(tentative_interval_seconds=interval),
+    )
     session = build_listening_session(settings)
     events = []
     session.pipeline.start()
@@ -148,6 +155,9 @@ def main() -> int:
     parser.add_argument(
         "--sentences", type=int, default=8, help="Finnish sentences (English: same)"
     )
+    parser.add_argument(
+        "--tentative-interval", type=float, default=0.5, help="seconds between tentative updates"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -160,7 +170,7 @@ def main() -> int:
             "replayed in real time"
         )
         engine, _events, committed, tentative, ended, stats = run_streaming(
-            conversation, args.threads
+            conversation, args.threads, args.tentative_interval
         )
         rows, cadence = evaluate(conversation, committed, tentative, ended)
         peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -198,6 +208,7 @@ def main() -> int:
         "wer_offline": word_error_rate(refs, offline_texts),
         "peak_rss_mb": peak_rss_mb,
         "threads": args.threads,
+        "tentative_interval": args.tentative_interval,
     }
     print("\nsummary")
     for key, value in summary.items():
