@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -227,7 +227,7 @@ class StreamingRecognizer:
             self._chooser.remember(decision.side)
         ended = self._event(UtteranceEnded, utt, text, boundary.sample, boundary.speech_end)
         if decision is not None:
-            ended = _replace(
+            ended = replace(
                 ended,
                 language_probability=round(decision.probability, 3),
                 language_fallback=decision.fallback,
@@ -404,9 +404,3 @@ class StreamingRecognizer:
         if drop > 0:
             self._buffer = self._buffer[drop:].copy()
             self._buffer_start += drop
-
-
-def _replace(event, **changes):
-    from dataclasses import replace
-
-    return replace(event, **changes)

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import math
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 
 #: All sources deliver 16 kHz mono float32, what Whisper and Silero VAD expect.
 SAMPLE_RATE = 16_000
+
+
+#: The level reported for digital silence.
+SILENCE_DBFS = -120.0
+
+
+def mean_square_to_dbfs(mean_square: float) -> float:
+    """Level in dBFS of a block with this mean square (a full-scale sine is -3 dB)."""
+    if mean_square <= 0.0:
+        return SILENCE_DBFS
+    return max(SILENCE_DBFS, 10.0 * math.log10(mean_square))
 
 
 class AudioError(Exception):

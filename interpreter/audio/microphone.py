@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import threading
 import time
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from interpreter.audio.base import SAMPLE_RATE, AudioError
+from interpreter.audio.base import SAMPLE_RATE, AudioError, mean_square_to_dbfs
 from interpreter.audio.devices import InputDevice, load_sounddevice, select_input_device
 from interpreter.audio.resample import StreamResampler, to_mono
 
@@ -20,8 +19,6 @@ log = logging.getLogger(__name__)
 
 #: Rates tried after 16 kHz and the device's own default, most common first.
 FALLBACK_RATES = (48_000, 44_100, 32_000, 22_050)
-
-_SILENCE_DBFS = -120.0
 
 
 @dataclass(frozen=True)
@@ -230,10 +227,7 @@ class MicrophoneSource:
     @property
     def level_dbfs(self) -> float:
         """RMS level of the latest callback block in dBFS (a full-scale sine is -3 dB)."""
-        mean_square = self._mean_square
-        if mean_square <= 0.0:
-            return _SILENCE_DBFS
-        return max(_SILENCE_DBFS, 10.0 * math.log10(mean_square))
+        return mean_square_to_dbfs(self._mean_square)
 
     @property
     def overruns(self) -> int:

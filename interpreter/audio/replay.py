@@ -16,11 +16,10 @@ from pathlib import Path
 import av
 import numpy as np
 
-from interpreter.audio.base import SAMPLE_RATE, AudioError
+from interpreter.audio.base import SAMPLE_RATE, AudioError, mean_square_to_dbfs
 
 log = logging.getLogger(__name__)
 
-_SILENCE_DBFS = -120.0
 _FORMATS = "wav, flac, mp3 or ogg"
 
 
@@ -215,10 +214,7 @@ class FileReplaySource:
     @property
     def level_dbfs(self) -> float:
         """RMS level of the last block returned, in dBFS."""
-        mean_square = self._mean_square
-        if mean_square <= 0.0:
-            return _SILENCE_DBFS
-        return max(_SILENCE_DBFS, 10.0 * math.log10(mean_square))
+        return mean_square_to_dbfs(self._mean_square)
 
     @property
     def overruns(self) -> int:
