@@ -1,0 +1,1 @@
+"""Translation between Finnish and the client's language: backends, text handling, glossary."""
