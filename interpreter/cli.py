@@ -50,6 +50,15 @@ def _add_listen_arguments(parser: argparse.ArgumentParser) -> None:
         default="",
         help="comma-separated terms that bias recognition (Kela,TE-toimisto)",
     )
+    parser.add_argument(
+        "--mt-model",
+        action="append",
+        default=[],
+        metavar="SRC-TGT=PATH",
+        help="translation model folder for one direction (repeatable), e.g. fi-en=models/fi-en",
+    )
+    parser.add_argument("--glossary", type=Path, help="glossary file (TSV or CSV)")
+    parser.add_argument("--no-translation", action="store_true", help="recognition only")
     parser.add_argument("--threads", type=int, default=0, help="CPU threads for Whisper (0 = all)")
     parser.add_argument(
         "--compute-device",
@@ -73,6 +82,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     listen = sub.add_parser("listen", help="listen (or replay a file) and print committed text")
     _add_listen_arguments(listen)
+    translate = sub.add_parser(
+        "translate", help="translate text given as arguments, or stdin line by line"
+    )
+    translate.add_argument("--from", dest="source", required=True, help="source language (fi)")
+    translate.add_argument("--to", dest="target", required=True, help="target language (en)")
+    translate.add_argument("--mt-model", type=Path, help="a local model folder for this direction")
+    translate.add_argument("--glossary", type=Path, help="glossary file (TSV or CSV)")
+    translate.add_argument(
+        "--backend",
+        choices=("ctranslate2", "transformers"),
+        default="ctranslate2",
+        help="ctranslate2 when a converted copy exists (default), or transformers",
+    )
+    translate.add_argument("--jsonl", action="store_true", help="one JSON object per input")
+    translate.add_argument("text", nargs="*", help="text to translate (default: stdin)")
     sub.add_parser("devices", help="list audio input devices")
     sub.add_parser("doctor", help="check the installation and say what is missing")
     return parser
@@ -104,6 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "listen":
             return _run_listen(args)
+        if args.command == "translate":
+            return _run_translate(args)
         if args.command == "devices":
             return _run_devices()
         if args.command == "doctor":
@@ -115,6 +141,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     parser.error(f"unknown command {args.command}")
     return 2
+
+
+def _run_translate(args: argparse.Namespace) -> int:
+    from interpreter.translate.base import TranslationError
+    from interpreter.translate.commands import load_glossary, translate_lines
+    from interpreter.translate.glossary import GlossaryError
+    from interpreter.translate.loader import build_engine
+
+    try:
+        engine = build_engine(
+            args.source.lower(),
+            args.target.lower(),
+            model_folder=args.mt_model,
+            glossary=load_glossary(args.glossary),
+            prefer=args.backend,
+        )
+        lines = [" ".join(args.text)] if args.text else sys.stdin
+        translate_lines(engine, lines, sys.stdout, args.jsonl)
+    except (TranslationError, GlossaryError, OSError) as exc:
+        raise UserError(str(exc).replace("\n", " ")) from exc
+    return 0
 
 
 def _has_input_device() -> bool:
@@ -148,39 +195,53 @@ def _run_devices() -> int:
 
 
 def _run_listen(args: argparse.Namespace) -> int:
-    from interpreter.session import ListenSettings, build_listening_session
+    import threading
 
-    settings = ListenSettings(
-        pair=args.pair,
-        asr_model=args.asr_model,
-        device=args.device,
-        replay=args.replay,
-        speed=args.speed,
-        mode=args.mode,
-        hotwords=[t for t in args.hotwords.split(",") if t.strip()],
-        threads=args.threads,
-        compute_device=args.compute_device,
-    )
     from interpreter.audio.base import AudioError
+    from interpreter.pipeline import EventQueue
+    from interpreter.session import ListenSettings, build_listening_session
+    from interpreter.translate.base import TranslationError
+    from interpreter.translate.glossary import GlossaryError
+    from interpreter.translate.loader import parse_model_assignments
     from models.whisper import ModelError
 
+    events = EventQueue(maxsize=1024)
     try:
-        session = build_listening_session(settings, on_notice=_notice)
-    except (AudioError, ModelError, ValueError) as exc:
-        raise UserError(str(exc)) from exc
+        settings = ListenSettings(
+            pair=args.pair,
+            asr_model=args.asr_model,
+            device=args.device,
+            replay=args.replay,
+            speed=args.speed,
+            mode=args.mode,
+            hotwords=[t for t in args.hotwords.split(",") if t.strip()],
+            threads=args.threads,
+            compute_device=args.compute_device,
+            mt_models=parse_model_assignments(args.mt_model),
+            glossary=args.glossary,
+            translate=not args.no_translation,
+        )
+        session = build_listening_session(settings, on_notice=_notice, on_event=events.put)
+    except (AudioError, ModelError, TranslationError, GlossaryError, ValueError) as exc:
+        raise UserError(str(exc).replace("\n", " ")) from exc
 
     printer = JsonLinesPrinter(sys.stdout) if args.jsonl else TerminalPrinter(sys.stdout)
     pipeline = session.pipeline
     previous = signal.signal(signal.SIGINT, lambda *_: pipeline.stop())
     try:
         try:
-            pipeline.start()
+            session.start()
         except AudioError as exc:
             raise UserError(str(exc)) from exc
         if session.source_is_live:
             _notice(f"Listening on {session.source.description} ({args.pair}). Ctrl+C stops.")
-        assert pipeline.events is not None
-        for event in pipeline.events:
+
+        def close_when_done() -> None:
+            session.wait_and_close()
+            events.put(None)
+
+        threading.Thread(target=close_when_done, name="listen-closer", daemon=True).start()
+        for event in events:
             printer.show(event)
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -206,14 +267,16 @@ class JsonLinesPrinter:
 
 
 class TerminalPrinter:
-    """Committed text as it arrives, one line per utterance; errors on stderr."""
+    """Committed text as it arrives, one line per utterance, then its final translation;
+    errors on stderr."""
 
     def __init__(self, stream) -> None:
         self._stream = stream
         self._open: int | None = None
+        self._waiting: list[str] = []  # translation lines held while an utterance line is open
 
     def show(self, event) -> None:
-        from interpreter.events import CommittedText, ErrorEvent, UtteranceEnded
+        from interpreter.events import CommittedText, ErrorEvent, TranslationEvent, UtteranceEnded
 
         if isinstance(event, ErrorEvent):
             print(f"interpreter: {event.text}", file=sys.stderr, flush=True)
@@ -225,6 +288,12 @@ class TerminalPrinter:
         elif isinstance(event, UtteranceEnded) and self._open == event.utterance_id:
             self._stream.write("\n")
             self._open = None
+        elif isinstance(event, TranslationEvent) and event.final:
+            mark = " [untranslated]" if "untranslated" in event.flags else ""
+            self._waiting.append(f"{'':12}-> ({event.lang}){mark}: {event.text}\n")
+        if self._open is None and self._waiting:
+            self._stream.write("".join(self._waiting))
+            self._waiting.clear()
         self._stream.flush()
 
 

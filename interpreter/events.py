@@ -8,7 +8,7 @@ pipeline clock, so ``emitted_at - speech_end`` is the delay a listener feels.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 STAFF = "staff"
@@ -36,7 +36,11 @@ class Event:
         data: dict[str, Any] = {"type": self.type}
         for item in dataclasses.fields(self):
             value = getattr(self, item.name)
-            data[item.name] = round(value, 3) if isinstance(value, float) else value
+            if isinstance(value, float):
+                value = round(value, 3)
+            elif isinstance(value, tuple):
+                value = list(value)
+            data[item.name] = value
         return data
 
 
@@ -71,19 +75,30 @@ class UtteranceEnded(Event):
 
 
 @dataclass(frozen=True)
+class TranslationEvent(Event):
+    """The translation of an utterance's committed text so far; replaces the previous one.
+
+    ``lang`` is the target language and ``text`` the translation; ``source_text`` is what
+    was translated. ``flags`` name problems (``untranslated``, ``degenerate``,
+    ``placeholder_lost`` ...); an untranslated event carries the source text as ``text``.
+    ``ms`` is the translation time and ``tokens_out`` the generated tokens.
+    """
+
+    type: ClassVar[str] = "translation"
+    source_lang: str = ""
+    source_text: str = ""
+    flags: tuple[str, ...] = ()
+    route: str = ""
+    backend: str = ""
+    ms: float = 0.0
+    tokens_out: int = 0
+    final: bool = False
+
+
+@dataclass(frozen=True)
 class ErrorEvent(Event):
     """Something went wrong; ``text`` says what and what to do. ``fatal`` stops the stream."""
 
     type: ClassVar[str] = "error"
     source: str = "core"
     fatal: bool = False
-
-
-@dataclass(frozen=True)
-class StreamStats:
-    """Counters a caller may show (overruns, decodes skipped because compute lagged)."""
-
-    decodes: int = 0
-    tentative_skipped: int = 0
-    audio_overruns: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)

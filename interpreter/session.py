@@ -15,8 +15,11 @@ from interpreter.asr.language import LanguagePair
 from interpreter.asr.whisper_engine import AsrOptions, WhisperEngine
 from interpreter.audio.base import AudioSource
 from interpreter.clock import StreamClock
+from interpreter.events import Event
 from interpreter.pipeline import Pipeline
 from interpreter.streaming import StreamingOptions, StreamingRecognizer
+from interpreter.translate.glossary import Glossary
+from interpreter.translate.worker import TranslationWorker
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +36,10 @@ class ListenSettings:
     threads: int = 0
     compute_device: str = "auto"
     streaming: StreamingOptions = field(default_factory=StreamingOptions)
+    #: Local translation model folders by direction; others come from the models folder.
+    mt_models: dict[tuple[str, str], Path] = field(default_factory=dict)
+    glossary: Path | None = None
+    translate: bool = True
 
 
 @dataclass
@@ -41,6 +48,18 @@ class ListeningSession:
     source: AudioSource
     engine: WhisperEngine
     source_is_live: bool
+    translator: TranslationWorker | None = None
+
+    def start(self) -> None:
+        if self.translator is not None:
+            self.translator.start()
+        self.pipeline.start()
+
+    def wait_and_close(self, timeout: float | None = None) -> None:
+        """Wait for the pipeline's last event, then for the translations it asked for."""
+        self.pipeline.wait(timeout)
+        if self.translator is not None:
+            self.translator.stop(timeout)
 
 
 def load_engine(
@@ -82,15 +101,69 @@ def build_source(settings: ListenSettings) -> tuple[AudioSource, bool]:
     return MicrophoneSource(device=device), True
 
 
+def build_translator(
+    settings: ListenSettings,
+    pair: LanguagePair,
+    glossary: Glossary | None,
+    clock: StreamClock,
+    on_event: Callable[[Event], None],
+    on_notice: Callable[[str], None] | None = None,
+) -> TranslationWorker | None:
+    """Engines for both directions of the pair, or None when no model is available.
+
+    A model given explicitly must load (errors propagate); a direction with no model
+    installed turns translation off for the session, with a notice saying why.
+    """
+    from interpreter.translate.base import TranslationError
+    from interpreter.translate.loader import build_engine
+
+    engines = {}
+    for direction in ((pair.staff, pair.client), (pair.client, pair.staff)):
+        folder = settings.mt_models.get(direction)
+        try:
+            engines[direction] = build_engine(
+                *direction, model_folder=folder, glossary=glossary, threads=settings.threads
+            )
+        except TranslationError as exc:
+            if folder is not None:
+                raise
+            if on_notice:
+                on_notice(f"Translation {direction[0]}-{direction[1]} is off: {exc}")
+    if not engines:
+        return None
+    return TranslationWorker(pair, engines, clock, on_event)
+
+
 def build_listening_session(
-    settings: ListenSettings, on_notice: Callable[[str], None] | None = None
+    settings: ListenSettings,
+    on_notice: Callable[[str], None] | None = None,
+    on_event: Callable[[Event], None] | None = None,
 ) -> ListeningSession:
+    """Everything a conversation needs, loaded once. Events go to ``on_event`` (any
+    thread) when given, else to the pipeline's queue (recognition events only)."""
     pair = LanguagePair.parse(settings.pair)
-    source, live = build_source(settings)  # before the model: bad input fails fast
+    source, live = build_source(settings)  # before the models: bad input fails fast
+    glossary = Glossary.load(settings.glossary) if settings.glossary else None
     engine = load_engine(settings.asr_model, settings.threads, settings.compute_device, on_notice)
     clock = StreamClock()
     recognizer = StreamingRecognizer(engine, pair, settings.streaming, clock=clock)
     recognizer.set_mode(settings.mode)
-    recognizer.set_hotwords(settings.hotwords)
-    pipeline = Pipeline(source, recognizer, clock=clock)
-    return ListeningSession(pipeline, source, engine, live)
+    hotwords = list(settings.hotwords)
+    if glossary is not None:
+        # The city's own terms bias recognition too.
+        hotwords += glossary.terms(pair.staff) + glossary.terms(pair.client)
+    recognizer.set_hotwords(list(dict.fromkeys(hotwords)))
+    translator = None
+    if settings.translate and on_event is not None:
+        translator = build_translator(settings, pair, glossary, clock, on_event, on_notice)
+    if translator is not None and on_event is not None:
+        sink, worker = on_event, translator
+
+        def publish(event: Event) -> None:
+            sink(event)
+            worker.submit(event)
+
+        pipeline = Pipeline(source, recognizer, clock=clock, on_event=publish)
+    else:
+        pipeline = Pipeline(source, recognizer, clock=clock, on_event=on_event)
+    return ListeningSession(pipeline, source, engine, live, translator)

@@ -18,6 +18,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 VENV=".venv"
+TORCH_VERSION="${TORCH_VERSION:-2.13.0}"
 STAMP="$VENV/.setup-stamp"
 RUNTIME_DEBS=(libportaudio2)
 DEV_DEBS=(festival festvox-suopuhe-lj festvox-suopuhe-mv sox espeak-ng pocketsphinx-testdata
@@ -186,6 +187,11 @@ else
     rm -f "$STAMP"
     pip=("$VENV/bin/python" -m pip install --disable-pip-version-check)
     quietly "${pip[@]}" --upgrade pip
+    # Pin the PyTorch release first: left to the resolver, the "torch" range in
+    # pyproject.toml could pick a much larger build than the translation backend needs.
+    if ! "$VENV/bin/python" -c 'import torch' >/dev/null 2>&1; then
+        quietly "${pip[@]}" "torch==$TORCH_VERSION"
+    fi
     if [[ "$DEV" == 1 ]]; then
         quietly "${pip[@]}" -e ".[dev]"
     else

@@ -1,0 +1,297 @@
+"""Translation backends: transformers (PyTorch) and CTranslate2, plus conversion and choice.
+
+Both backends share one Hugging Face tokenizer through
+:class:`~interpreter.translate.loading.TextCodec`, so for the same model and greedy search
+they produce the same token ids and text. torch, transformers and ctranslate2 are imported
+only when a backend is created or a model converted.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import json
+import logging
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from interpreter.translate.base import (
+    BackendOutput,
+    ModelSpec,
+    TranslationBackend,
+    TranslationError,
+)
+from interpreter.translate.loading import (
+    TextCodec,
+    check_model_folder,
+    corrupt_model_error,
+    translate_nonempty,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Default bound on generated tokens relative to the longest input of a batch.
+DEFAULT_MAX_LENGTH_RATIO = 2.0
+#: Files CTranslate2 needs in a converted model folder.
+CT2_MODEL_FILE = "model.bin"
+
+
+class TransformersBackend:
+    """Translates with a PyTorch seq2seq model through ``transformers``.
+
+    ``beam_size`` 1 is greedy search. ``threads`` > 0 sets torch's (process-wide) number of
+    CPU threads. ``device`` is ``"cpu"``, ``"cuda"`` or ``"auto"``.
+    """
+
+    name = "transformers"
+
+    def __init__(
+        self,
+        spec: ModelSpec,
+        beam_size: int = 1,
+        max_length_ratio: float = DEFAULT_MAX_LENGTH_RATIO,
+        threads: int = 0,
+        device: str = "cpu",
+    ) -> None:
+        check_model_folder(spec)
+        import torch
+        from transformers import AutoModelForSeq2SeqLM
+
+        if threads > 0:
+            torch.set_num_threads(threads)
+        if device == "auto":
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        self.spec = spec
+        self.beam_size = beam_size
+        self.device = device
+        self.codec = TextCodec(spec, max_length_ratio)
+        try:
+            model = AutoModelForSeq2SeqLM.from_pretrained(str(spec.path), local_files_only=True)
+        except Exception as exc:  # damaged weights raise OSError, ValueError, RuntimeError...
+            raise corrupt_model_error(spec.path, exc) from exc
+        self.model: Any = model.to(device).eval()
+        self._search_settings()
+        logger.info("loaded %s model %s with transformers on %s", spec.family, spec.path, device)
+
+    def _search_settings(self) -> None:
+        """Make the model's generation settings match CTranslate2's search.
+
+        ``generate`` fills every unset (None) option from ``model.generation_config``, so a
+        hub setting such as Marian's ``forced_eos_token_id`` can only be removed there.
+        """
+        config = copy.deepcopy(self.model.generation_config)
+        config.num_beams = self.beam_size
+        config.do_sample = False
+        config.max_length = None
+        config.min_length = 0
+        config.min_new_tokens = None
+        config.no_repeat_ngram_size = 0
+        config.repetition_penalty = 1.0
+        config.length_penalty = 1.0
+        config.num_return_sequences = 1
+        config.forced_eos_token_id = None
+        config.forced_bos_token_id = self.codec.target_token_id
+        if self.spec.family == "marian":
+            # CTranslate2 drops Marian's <pad> (the decoder start) from the vocabulary.
+            config.bad_words_ids = [[self.codec.tokenizer.pad_token_id]]
+        self.model.generation_config = config
+
+    def generate_ids(self, segments: Sequence[str]) -> list[list[int]]:
+        """Raw generated target ids per segment: forced language token first, no EOS."""
+        import torch
+
+        inputs = self.codec.encode(segments)
+        pad = self.codec.tokenizer.pad_token_id
+        width = max(len(ids) for ids in inputs)
+        input_ids = torch.tensor([ids + [pad] * (width - len(ids)) for ids in inputs])
+        mask = torch.tensor([[1] * len(ids) + [0] * (width - len(ids)) for ids in inputs])
+        with torch.inference_mode():
+            output = self.model.generate(
+                input_ids=input_ids.to(self.device),
+                attention_mask=mask.to(self.device),
+                max_new_tokens=self.codec.max_new_tokens(inputs),
+            )
+        eos = self.model.generation_config.eos_token_id
+        stops = set(eos) if isinstance(eos, list) else {eos}
+        results = []
+        for row in output.tolist():
+            ids = row[1:]  # drop the decoder start token
+            end = next((i for i, token in enumerate(ids) if token in stops), len(ids))
+            results.append(ids[:end])
+        return results
+
+    def translate_batch(self, segments: Sequence[str]) -> list[BackendOutput]:
+        """Translate segments; blank ones give empty output without running the model."""
+        return translate_nonempty(segments, self.generate_ids, self.codec.finish)
+
+
+class CTranslate2Backend:
+    """Translates with a CTranslate2 conversion (``spec.ct2_path``) of the model.
+
+    Tokenization uses the Hugging Face tokenizer from ``spec.path``. ``device`` ``"auto"``
+    picks CUDA when available; ``compute_type`` ``"default"`` means int8 on CPU and
+    float16 on CUDA. ``threads`` > 0 sets CTranslate2's intra-op threads.
+    """
+
+    name = "ctranslate2"
+
+    def __init__(
+        self,
+        spec: ModelSpec,
+        beam_size: int = 1,
+        max_length_ratio: float = DEFAULT_MAX_LENGTH_RATIO,
+        device: str = "auto",
+        compute_type: str = "default",
+        threads: int = 0,
+    ) -> None:
+        check_model_folder(spec, need_weights=False)
+        ct2_path = spec.ct2_path
+        if ct2_path is None or not (Path(ct2_path) / CT2_MODEL_FILE).is_file():
+            raise TranslationError(
+                f"No CTranslate2 conversion of {spec.path} at {ct2_path} (no {CT2_MODEL_FILE}). "
+                "Convert the model first or use the transformers backend."
+            )
+        import ctranslate2
+
+        if device == "auto":
+            device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+        if compute_type == "default":
+            compute_type = "float16" if device == "cuda" else "int8"
+        self.spec = spec
+        self.beam_size = beam_size
+        self.device = device
+        self.compute_type = compute_type
+        self.codec = TextCodec(spec, max_length_ratio)
+        try:
+            self.translator: Any = ctranslate2.Translator(
+                str(ct2_path), device=device, compute_type=compute_type, intra_threads=threads
+            )
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise corrupt_model_error(Path(ct2_path), exc) from exc
+        self._token_ids = _ct2_vocabulary(Path(ct2_path))
+        self._unk = int(self.codec.tokenizer.unk_token_id)
+        logger.info(
+            "loaded %s model %s with CTranslate2 on %s (%s)",
+            spec.family,
+            ct2_path,
+            device,
+            compute_type,
+        )
+
+    def generate_ids(self, segments: Sequence[str]) -> list[list[int]]:
+        """Raw generated target ids per segment: forced language token first, no EOS."""
+        tokenizer = self.codec.tokenizer
+        inputs = self.codec.encode(segments)
+        source = [tokenizer.convert_ids_to_tokens(ids) for ids in inputs]
+        prefix = None
+        if self.codec.target_token is not None:
+            prefix = [[self.codec.target_token] for _ in source]
+        results = self.translator.translate_batch(
+            source,
+            target_prefix=prefix,
+            beam_size=self.beam_size,
+            max_decoding_length=self.codec.max_new_tokens(inputs),
+            max_input_length=0,  # already cut by the tokenizer
+            return_scores=False,
+        )
+        return [[self._token_ids.get(t, self._unk) for t in r.hypotheses[0]] for r in results]
+
+    def translate_batch(self, segments: Sequence[str]) -> list[BackendOutput]:
+        """Translate segments; blank ones give empty output without running the model."""
+        return translate_nonempty(segments, self.generate_ids, self.codec.finish)
+
+
+def _ct2_vocabulary(folder: Path) -> dict[str, int]:
+    """Target token -> model id, from the vocabulary file of a CTranslate2 conversion.
+
+    These ids equal the transformers model's ids, including tokens the tokenizer does not
+    know (M2M100's ``madeupword`` padding), so both backends report the same raw ids.
+    """
+    for name in ("target_vocabulary", "shared_vocabulary"):
+        if (folder / f"{name}.json").is_file():
+            tokens = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+            break
+        if (folder / f"{name}.txt").is_file():
+            tokens = (folder / f"{name}.txt").read_text(encoding="utf-8").split("\n")
+            break
+    else:
+        raise TranslationError(
+            f"The CTranslate2 model in {folder} has no vocabulary file. Convert the model again."
+        )
+    ids: dict[str, int] = {}
+    for index, token in enumerate(tokens):
+        ids.setdefault(token, index)
+    return ids
+
+
+def convert_to_ctranslate2(
+    model_dir: Path, out_dir: Path, quantization: str = "int8", force: bool = False
+) -> Path:
+    """Convert a transformers model folder to CTranslate2 in ``out_dir`` and return it.
+
+    The conversion is written to a temporary sibling folder and renamed into place, so a
+    failed conversion leaves nothing half-written. An existing ``out_dir`` is replaced only
+    with ``force=True``.
+    """
+    model_dir, out_dir = Path(model_dir), Path(out_dir)
+    if not (model_dir / "config.json").is_file():
+        raise TranslationError(
+            f"Cannot convert {model_dir}: it is not a downloaded transformers model "
+            "(no config.json). Download the model first."
+        )
+    if out_dir.exists() and not force:
+        raise TranslationError(
+            f"{out_dir} already exists. Remove it or convert again with force=True."
+        )
+    from ctranslate2.converters import TransformersConverter
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    target = work / "model"
+    try:
+        TransformersConverter(str(model_dir)).convert(str(target), quantization=quantization)
+    except Exception as exc:  # converter errors are ValueError, OSError, RuntimeError...
+        shutil.rmtree(work, ignore_errors=True)
+        raise TranslationError(
+            f"Converting {model_dir} to CTranslate2 ({quantization}) failed: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+    old = work / "old"
+    if out_dir.exists():
+        out_dir.rename(old)
+    target.rename(out_dir)
+    shutil.rmtree(work, ignore_errors=True)
+    logger.info("converted %s to %s (%s)", model_dir, out_dir, quantization)
+    return out_dir
+
+
+#: Backend classes by name, in the order tried when the preferred one is not possible.
+BACKENDS: dict[str, type[TransformersBackend] | type[CTranslate2Backend]] = {
+    "ctranslate2": CTranslate2Backend,
+    "transformers": TransformersBackend,
+}
+
+
+def load_backend(
+    spec: ModelSpec, prefer: str = "ctranslate2", **options: Any
+) -> TranslationBackend:
+    """Load CTranslate2 when preferred and ``spec.ct2_path`` is converted, else transformers.
+
+    ``options`` are passed to the chosen backend; those it does not take (for example
+    ``compute_type`` for transformers) are dropped.
+    """
+    if prefer not in BACKENDS:
+        raise TranslationError(
+            f"Unknown translation backend {prefer!r}; use one of {', '.join(BACKENDS)}."
+        )
+    converted = spec.ct2_path is not None and (Path(spec.ct2_path) / CT2_MODEL_FILE).is_file()
+    name = "ctranslate2" if prefer == "ctranslate2" and converted else "transformers"
+    backend_class = BACKENDS[name]
+    accepted = inspect.signature(backend_class).parameters
+    dropped = sorted(set(options) - set(accepted))
+    if dropped:
+        logger.debug("%s backend ignores options %s", name, dropped)
+    return backend_class(spec, **{k: v for k, v in options.items() if k in accepted})

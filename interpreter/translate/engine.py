@@ -1,0 +1,136 @@
+"""Translating text in one direction through a route's loaded models.
+
+For each request: split into sentences, mask glossary terms and protected spans
+(numbers, times, dates, money, phone numbers, e-mail addresses, URLs) with placeholders,
+translate the sentences as one batch through every step of the route (two steps pivot
+through English), restore the placeholders, check each sentence for degenerate output,
+and reassemble. A sentence whose translation failed is shown as its source text and the
+result is flagged ``untranslated``: garbage is never presented as a translation.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from interpreter.translate.base import TranslationBackend, TranslationError
+from interpreter.translate.cache import TranslationCache
+from interpreter.translate.glossary import Glossary
+from interpreter.translate.text import (
+    is_degenerate,
+    protect,
+    reassemble,
+    split_sentences,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Longer inputs are cut into sentences anyway; this bounds a single request.
+MAX_INPUT_CHARACTERS = 20_000
+
+
+@dataclass(frozen=True)
+class TranslationResult:
+    source_lang: str
+    target_lang: str
+    text: str
+    translation: str
+    route: str
+    backend: str
+    tokens_out: int
+    ms: float
+    flags: tuple[str, ...] = ()
+
+    @property
+    def untranslated(self) -> bool:
+        return "untranslated" in self.flags
+
+
+class TranslationEngine:
+    """One direction (e.g. fi -> en) with its route's backends, loaded once."""
+
+    def __init__(
+        self,
+        source: str,
+        target: str,
+        route_id: str,
+        steps: Sequence[TranslationBackend],
+        glossary: Glossary | None = None,
+        cache: TranslationCache | None = None,
+    ) -> None:
+        if not steps:
+            raise TranslationError(f"Route {route_id} for {source}-{target} has no models.")
+        self.source = source
+        self.target = target
+        self.route_id = route_id
+        self.steps = list(steps)
+        self.glossary = glossary
+        self.cache = cache if cache is not None else TranslationCache(max_entries=512)
+
+    @property
+    def backend_name(self) -> str:
+        return "+".join(dict.fromkeys(step.name for step in self.steps))
+
+    def translate(self, text: str) -> TranslationResult:
+        started = time.perf_counter()
+        if len(text) > MAX_INPUT_CHARACTERS:
+            raise TranslationError(
+                f"Text of {len(text)} characters is too long to translate at once "
+                f"(limit {MAX_INPUT_CHARACTERS}); split it into paragraphs."
+            )
+        version = self.glossary.version if self.glossary else ""
+        cached = self.cache.get(self.route_id, text, version)
+        if cached is not None:
+            return cached
+        translation, tokens, flags = self._translate_uncached(text)
+        result = TranslationResult(
+            source_lang=self.source,
+            target_lang=self.target,
+            text=text,
+            translation=translation,
+            route=self.route_id,
+            backend=self.backend_name,
+            tokens_out=tokens,
+            ms=(time.perf_counter() - started) * 1000.0,
+            flags=tuple(flags),
+        )
+        if not flags:
+            self.cache.put(self.route_id, text, version, result)
+        return result
+
+    def _translate_uncached(self, text: str) -> tuple[str, int, list[str]]:
+        segments = split_sentences(text, self.source)
+        if not segments:
+            return "", 0, []
+        masks = []
+        for segment in segments:
+            mask = (
+                self.glossary.apply(segment.text, self.source, self.target)
+                if self.glossary
+                else None
+            )
+            protected = protect(mask.text if mask else segment.text, mask.next_index if mask else 1)
+            masks.append(mask.merge(protected) if mask else protected)
+        current = [m.text for m in masks]
+        tokens = 0
+        for step in self.steps:
+            outputs = step.translate_batch(current)
+            current = [o.text for o in outputs]
+            tokens = sum(o.tokens_out for o in outputs)  # the last step's output is shown
+        flags: list[str] = []
+        final: list[str] = []
+        for segment, mask, output in zip(segments, masks, current, strict=True):
+            restored, problems = mask.restore(output)
+            reason = is_degenerate(segment.text, restored)
+            if reason:
+                logger.warning("untranslated (%s): %r -> %r", reason, segment.text, output)
+                flags += ["untranslated", "degenerate"]
+                final.append(segment.text)
+                continue
+            if problems:
+                logger.info("placeholder problems in %r: %s", output, problems)
+                flags.append("placeholder_repaired")
+            final.append(restored)
+        return reassemble(final, segments, self.target), tokens, list(dict.fromkeys(flags))

@@ -1,0 +1,172 @@
+"""Translation on its own thread, fed by the recognizer's events.
+
+Each committed piece of an utterance schedules a translation of the utterance's whole
+committed text so far; when the utterance ends, a final translation follows. Only the
+newest text of an utterance waits in the queue: if three commits arrive while a
+translation runs, the next translation covers all three (the older requests are
+dropped and counted, never the utterance's final one).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from interpreter.asr.language import LanguagePair
+from interpreter.events import (
+    CommittedText,
+    ErrorEvent,
+    Event,
+    TranslationEvent,
+    UtteranceEnded,
+)
+from interpreter.translate.base import TranslationError
+from interpreter.translate.engine import TranslationEngine
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class _Job:
+    source: Event  # the event that asked for it (its utterance, side and times)
+    text: str
+    final: bool
+
+
+class TranslationWorker:
+    """Runs :class:`TranslationEngine` s for both directions of a pair on one thread."""
+
+    def __init__(
+        self,
+        pair: LanguagePair,
+        engines: Mapping[tuple[str, str], TranslationEngine],
+        clock: Callable[[], float],
+        on_event: Callable[[Event], None],
+    ) -> None:
+        self.pair = pair
+        self.engines = dict(engines)
+        self._clock = clock
+        self._on_event = on_event
+        self._texts: dict[int, list[str]] = {}
+        self._pending: OrderedDict[int, _Job] = OrderedDict()
+        self._cond = threading.Condition()
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+        self.superseded = 0
+
+    def start(self) -> None:
+        self._thread = threading.Thread(
+            target=self._run, name="interpreter-translation", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self, timeout: float | None = None) -> None:
+        """Translate what is still queued, then stop."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def submit(self, event: Event) -> None:
+        """Feed every recognizer event; committed text and utterance ends are translated."""
+        if isinstance(event, CommittedText) and event.text:
+            pieces = self._texts.setdefault(event.utterance_id, [])
+            pieces.append(event.text)
+            self._schedule(_Job(event, " ".join(pieces), final=False))
+        elif isinstance(event, UtteranceEnded):
+            self._texts.pop(event.utterance_id, None)
+            if event.text:
+                self._schedule(_Job(event, event.text, final=True))
+
+    def _schedule(self, job: _Job) -> None:
+        with self._cond:
+            previous = self._pending.pop(job.source.utterance_id, None)
+            if previous is not None:
+                self.superseded += 1
+            self._pending[job.source.utterance_id] = job
+            self._cond.notify_all()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._pending or self._stopping)
+                if not self._pending:
+                    return
+                _, job = self._pending.popitem(last=False)
+            self._translate(job)
+
+    def _translate(self, job: _Job) -> None:
+        source_lang = job.source.lang or self.pair.staff
+        target_lang = self.pair.client if source_lang == self.pair.staff else self.pair.staff
+        engine = self.engines.get((source_lang, target_lang))
+        event = job.source
+        common = dict(
+            utterance_id=event.utterance_id,
+            side=event.side,
+            audio_start=event.audio_start,
+            audio_end=event.audio_end,
+            speech_end=event.speech_end,
+        )
+        if engine is None:
+            self._emit(
+                ErrorEvent(
+                    lang=target_lang,
+                    text=f"No translation model loaded for {source_lang}-{target_lang}.",
+                    emitted_at=self._clock(),
+                    source="translation",
+                    **common,
+                )
+            )
+            return
+        try:
+            result = engine.translate(job.text)
+        except TranslationError as exc:
+            self._emit(
+                ErrorEvent(
+                    lang=target_lang,
+                    text=str(exc),
+                    emitted_at=self._clock(),
+                    source="translation",
+                    **common,
+                )
+            )
+            return
+        except Exception as exc:  # the worker must report, not die
+            logger.exception("translation failed")
+            result_text = f"Translation failed: {exc}"
+            self._emit(
+                ErrorEvent(
+                    lang=target_lang,
+                    text=result_text,
+                    emitted_at=self._clock(),
+                    source="translation",
+                    **common,
+                )
+            )
+            return
+        self._emit(
+            TranslationEvent(
+                lang=target_lang,
+                text=result.translation,
+                emitted_at=self._clock(),
+                source_lang=source_lang,
+                source_text=job.text,
+                flags=result.flags,
+                route=result.route,
+                backend=result.backend,
+                ms=round(result.ms, 1),
+                tokens_out=result.tokens_out,
+                final=job.final,
+                **common,
+            )
+        )
+
+    def _emit(self, event: Event) -> None:
+        try:
+            self._on_event(event)
+        except Exception:
+            logger.exception("translation event consumer failed")
