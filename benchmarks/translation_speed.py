@@ -2,7 +2,7 @@
 
 Builds the opus-mt Marian architecture at full size with random (seeded) weights: d_model
 512, 6 encoder and 6 decoder layers, 8 heads, FFN 2048, shared 58,101-token embeddings,
-512 positions. A real opus-mt vocabulary cannot be trained here quickly, so a small
+512 positions. A real opus-mt vocabulary cannot be trained quickly in a benchmark, so a small
 sentencepiece model (the tiny test models' corpus) does the actual splitting and
 ``vocab.json`` is padded with dummy tokens up to 58,101 entries, which gives the
 embedding matrix and output projection their real size. The model is saved with
@@ -16,13 +16,18 @@ transformers, ``min_decoding_length = max_decoding_length = 20`` in CTranslate2;
 produced lengths are printed). Inputs are cut to 20 tokens as well. Measured:
 
 * load time of one direction (libraries already imported, files in the page cache),
-* ms for one sentence at batch 1 (median of ``--runs`` runs after warm-up) and tokens/s
-  at batch 1 and batch 8 (output tokens / median wall time),
+* ms for one sentence at batch 1 (median of ``--runs`` runs after 3 warm-up runs, pooled
+  over the rounds) and tokens/s at batch 1 and batch 8 (output tokens / median wall time),
 * process RSS (psutil) with both directions loaded and each used once.
+
+The two backends alternate in ``--rounds`` rounds of fresh processes, so that a noisy
+phase of a shared machine does not fall on one backend only; each round's figures are
+printed as well.
 
 Random weights say nothing about translation quality; only speed and memory are measured.
 
-Usage: python benchmarks/translation_speed.py [--threads 2] [--runs 20] [--json out.json]
+Usage: python benchmarks/translation_speed.py [--threads 2] [--runs 20] [--rounds 2]
+       [--json out.json]
 """
 
 from __future__ import annotations
@@ -127,7 +132,8 @@ def rss_mb() -> float:
     return psutil.Process().memory_info().rss / MiB
 
 
-def median_seconds(call: Any, runs: int, warmup: int = 3) -> float:
+def timed_runs(call: Any, runs: int, warmup: int = 3) -> list[float]:
+    """Seconds per call for ``runs`` calls after ``warmup`` untimed ones."""
     for _ in range(warmup):
         call()
     times = []
@@ -135,7 +141,7 @@ def median_seconds(call: Any, runs: int, warmup: int = 3) -> float:
         start = time.perf_counter()
         call()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return times
 
 
 def worker(backend_name: str, root: Path, threads: int, runs: int) -> dict[str, Any]:
@@ -144,7 +150,7 @@ def worker(backend_name: str, root: Path, threads: int, runs: int) -> dict[str, 
 
     result: dict[str, Any] = {"backend": backend_name, "rss_start_mb": rss_mb()}
     start = time.perf_counter()
-    import torch  # noqa: F401  (imported by both backends through transformers)
+    import torch
     import transformers  # noqa: F401
 
     if backend_name == "ctranslate2":
@@ -214,18 +220,47 @@ def worker(backend_name: str, root: Path, threads: int, runs: int) -> dict[str, 
     one, eight = [0], list(range(BATCH))
     result["output_lengths_batch1"] = generate(first, one)
     result["output_lengths_batch8"] = generate(first, eight)
-    batch1 = median_seconds(lambda: generate(first, one), runs)
-    batch8 = median_seconds(lambda: generate(first, eight), max(3, runs // 4))
-    result["batch1_ms"] = batch1 * 1000
-    result["batch1_tokens_per_s"] = TOKENS / batch1
-    result["batch8_ms"] = batch8 * 1000
-    result["batch8_tokens_per_s"] = BATCH * TOKENS / batch8
+    result["batch1_runs_s"] = timed_runs(lambda: generate(first, one), runs)
+    result["batch8_runs_s"] = timed_runs(lambda: generate(first, eight), max(3, runs // 4))
     result["rss_one_direction_mb"] = rss_mb()
 
     second = load(specs[1])
     generate(second, one)
     result["rss_both_directions_mb"] = rss_mb()
     return result
+
+
+def describe_round(r: dict[str, Any]) -> str:
+    one = [t * 1000 for t in r["batch1_runs_s"]]
+    eight = statistics.median(r["batch8_runs_s"]) * 1000
+    return (
+        f"load {r['load_s']:.2f} s, batch 1 median {statistics.median(one):.0f} ms "
+        f"(min {min(one):.0f}, max {max(one):.0f}), batch 8 median {eight:.0f} ms, "
+        f"RSS both directions {r['rss_both_directions_mb']:.0f} MB"
+    )
+
+
+def combine(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Figures over all rounds: medians of all timed runs, load time median, largest RSS."""
+    batch1 = [t for r in rounds for t in r["batch1_runs_s"]]
+    batch8 = [t for r in rounds for t in r["batch8_runs_s"]]
+    first = rounds[0]
+    return {
+        "backend": first["backend"],
+        "input_lengths": first["input_lengths"],
+        "output_lengths_batch1": sorted({n for r in rounds for n in r["output_lengths_batch1"]}),
+        "output_lengths_batch8": sorted({n for r in rounds for n in r["output_lengths_batch8"]}),
+        "import_s": statistics.median(r["import_s"] for r in rounds),
+        "load_s": statistics.median(r["load_s"] for r in rounds),
+        "batch1_ms": statistics.median(batch1) * 1000,
+        "batch1_best_ms": min(batch1) * 1000,
+        "batch1_tokens_per_s": TOKENS / statistics.median(batch1),
+        "batch8_ms": statistics.median(batch8) * 1000,
+        "batch8_tokens_per_s": BATCH * TOKENS / statistics.median(batch8),
+        "rss_one_direction_mb": max(r["rss_one_direction_mb"] for r in rounds),
+        "rss_both_directions_mb": max(r["rss_both_directions_mb"] for r in rounds),
+        "rounds": rounds,
+    }
 
 
 def run_worker(backend_name: str, root: Path, threads: int, runs: int) -> dict[str, Any]:
@@ -276,6 +311,7 @@ def print_table(files: dict[str, float], hf: dict[str, Any], ct2: dict[str, Any]
         f"conversion {files['convert_s']:.1f} s"
     )
     print(f"input lengths (tokens, with </s>): {hf['input_lengths']}")
+    print("produced output lengths over all rounds (must be exactly 20):")
     for r in (hf, ct2):
         print(
             f"{r['backend']}: output lengths batch 1 {r['output_lengths_batch1']}, "
@@ -284,14 +320,15 @@ def print_table(files: dict[str, float], hf: dict[str, Any], ct2: dict[str, Any]
     rows = [
         ("import torch/transformers(/ctranslate2) s", "import_s", "{:.2f}"),
         ("load one direction s", "load_s", "{:.2f}"),
-        ("one 20-token sentence, batch 1, ms", "batch1_ms", "{:.0f}"),
+        ("one 20-token sentence, batch 1, ms (median)", "batch1_ms", "{:.0f}"),
+        ("one 20-token sentence, batch 1, ms (best run)", "batch1_best_ms", "{:.0f}"),
         ("tokens/s batch 1", "batch1_tokens_per_s", "{:.0f}"),
-        ("8 sentences, batch 8, ms", "batch8_ms", "{:.0f}"),
+        ("8 sentences, batch 8, ms (median)", "batch8_ms", "{:.0f}"),
         ("tokens/s batch 8", "batch8_tokens_per_s", "{:.0f}"),
         ("RSS one direction MB", "rss_one_direction_mb", "{:.0f}"),
         ("RSS both directions MB", "rss_both_directions_mb", "{:.0f}"),
     ]
-    print(f"\n| measure | transformers fp32 | CTranslate2 int8 | CT2 / transformers |")
+    print("\n| measure | transformers fp32 | CTranslate2 int8 | CT2 / transformers |")
     print("|---|---|---|---|")
     for label, key, fmt in rows:
         ratio = ct2[key] / hf[key] if hf[key] else float("nan")
@@ -321,6 +358,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--runs", type=int, default=20, help="timed runs at batch 1")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="alternating rounds of both backends (noise)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     parser.add_argument("--worker", choices=("transformers", "ctranslate2"), help=argparse.SUPPRESS)
     parser.add_argument("--model-root", type=Path, help=argparse.SUPPRESS)
@@ -334,10 +374,15 @@ def main() -> int:
         root = Path(tmp)
         print("building the full-size opus-mt model (random weights) and converting it...")
         files = build_all(root)
-        results = {}
-        for name in ("transformers", "ctranslate2"):
-            print(f"measuring {name} on {args.threads} threads...")
-            results[name] = run_worker(name, root, args.threads, args.runs)
+        rounds: dict[str, list[dict[str, Any]]] = {"transformers": [], "ctranslate2": []}
+        for number in range(1, args.rounds + 1):
+            for name, done in rounds.items():
+                print(
+                    f"round {number}/{args.rounds}: measuring {name} on {args.threads} threads..."
+                )
+                done.append(run_worker(name, root, args.threads, args.runs))
+                print("  " + describe_round(done[-1]))
+    results = {name: combine(done) for name, done in rounds.items()}
     hf, ct2 = results["transformers"], results["ctranslate2"]
     for r in (hf, ct2):
         lengths = r["output_lengths_batch1"] + r["output_lengths_batch8"]
@@ -355,6 +400,7 @@ def main() -> int:
                 {
                     "threads": args.threads,
                     "runs": args.runs,
+                    "rounds": args.rounds,
                     "files": files,
                     **results,
                     "goals": summary,
