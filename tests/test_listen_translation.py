@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
+from cli_helpers import listen_events
 from tiny_models import tiny_marian  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.slow
@@ -14,29 +11,9 @@ pytestmark = pytest.mark.slow
 
 def test_translation_events_follow_each_finnish_utterance(finnish_clips, tiny_marian):  # noqa: F811
     path, _ = finnish_clips[0]
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "interpreter",
-            "listen",
-            "--replay",
-            str(path),
-            "--speed",
-            "0",
-            "--pair",
-            "fi-et",
-            "--mt-model",
-            f"fi-et={tiny_marian.path}",
-            "--jsonl",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    result, events = listen_events(
+        "--replay", str(path), "--pair", "fi-et", "--mt-model", f"fi-et={tiny_marian.path}"
     )
-    assert result.returncode == 0, result.stderr
-    events = [json.loads(line) for line in result.stdout.splitlines()]
     ended = [e for e in events if e["type"] == "utterance_ended" and e["text"]]
     finals = [e for e in events if e["type"] == "translation" and e["final"]]
     assert ended and len(finals) == len(ended)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 import sacrebleu
+from cli_helpers import listen_events
 from trained_marian import PHRASE_PAIRS, trained_marian_fi_en  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.slow
@@ -17,29 +14,9 @@ pytestmark = pytest.mark.slow
 def test_spoken_finnish_comes_out_in_english(finnish_clips, trained_marian_fi_en, index):  # noqa: F811
     path, finnish = finnish_clips[index]
     english = dict(PHRASE_PAIRS)[finnish]
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "interpreter",
-            "listen",
-            "--replay",
-            str(path),
-            "--speed",
-            "0",
-            "--pair",
-            "fi-en",
-            "--mt-model",
-            f"fi-en={trained_marian_fi_en}",
-            "--jsonl",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    _, events = listen_events(
+        "--replay", str(path), "--pair", "fi-en", "--mt-model", f"fi-en={trained_marian_fi_en}"
     )
-    assert result.returncode == 0, result.stderr
-    events = [json.loads(line) for line in result.stdout.splitlines()]
     finals = [e for e in events if e["type"] == "translation" and e["final"]]
     assert len(finals) == 1, events
     translation = finals[0]

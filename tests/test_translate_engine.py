@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli
 from tiny_models import tiny_m2m100, tiny_marian  # noqa: F401  (fixtures)
 
 from interpreter.asr.language import LanguagePair
@@ -187,15 +186,8 @@ def test_worker_reports_a_missing_direction():
     assert len(seen) == 1 and isinstance(seen[0], ErrorEvent) and "sv-fi" in seen[0].text
 
 
-def run_translate(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "interpreter", "translate", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+def run_translate(*args: str, stdin: str | None = None):
+    return run_cli("translate", *args, stdin=stdin)
 
 
 def test_translate_command_jsonl_and_stdin(tiny_marian):  # noqa: F811

@@ -13,18 +13,16 @@ cached folders into the session's temporary folder, so tests may damage their co
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import logging
-import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from model_cache import cached_build, library_fingerprint
 
 from interpreter.translate.base import ModelSpec
 
@@ -232,43 +230,14 @@ def build_family(family: str, root: Path) -> None:
         convert_to_ctranslate2(root / "model", root / f"ct2-{quantization}", quantization)
 
 
-def cache_key() -> str:
-    """Hash of this file and the library versions that shape the built files."""
-    import ctranslate2
-    import sentencepiece
-    import torch
-    import transformers
-
-    digest = hashlib.sha256(Path(__file__).read_bytes())
-    for module in (ctranslate2, sentencepiece, torch, transformers):
-        digest.update(f"{module.__name__}={module.__version__};".encode())
-    return digest.hexdigest()[:16]
-
-
-def cache_dir() -> Path:
-    """Folder for cached tiny models; created on first use."""
-    override = os.environ.get("DESK_TEST_CACHE_DIR")
-    root = Path(override) if override else Path(__file__).resolve().parents[1] / ".test-cache"
-    folder = root / "translation-models"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def cached_family(family: str) -> Path:
-    """The cached build of ``family``, building it (atomically) when missing."""
-    final = cache_dir() / f"{family}-{cache_key()}"
-    if not final.is_dir():
-        work = Path(tempfile.mkdtemp(prefix=f".{family}.", dir=final.parent))
-        try:
-            build_family(family, work / "build")
-            (work / "build").rename(final)
-        except OSError:
-            if not final.is_dir():  # another run may have won the race
-                raise
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-        logger.info("built tiny %s model in %s", family, final)
-    return final
+    """The cached build of ``family``, building it when missing."""
+    return cached_build(
+        "translation-models",
+        family,
+        library_fingerprint(Path(__file__)),
+        lambda folder: build_family(family, folder),
+    )
 
 
 def tiny_spec(family: str, root: Path) -> ModelSpec:

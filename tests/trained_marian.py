@@ -20,20 +20,18 @@ direction takes about ten seconds on one CPU thread; later runs only copy the fo
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import logging
-import os
 import re
 import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 import speech
+from model_cache import cached_build, library_fingerprint
 from tiny_models import CORPUS
 
 logger = logging.getLogger(__name__)
@@ -274,44 +272,12 @@ def build_model(folder: Path, direction: str) -> None:
     (folder / "training.json").write_text(json.dumps(stats, indent=1), encoding="utf-8")
 
 
-def cache_key() -> str:
-    """Hash of this file (phrases and builder) and the library versions."""
-    import ctranslate2
-    import sentencepiece
-    import torch
-    import transformers
-
-    digest = hashlib.sha256(Path(__file__).read_bytes())
-    digest.update(repr(training_pairs("fi-en")).encode())  # speech.FINNISH_SENTENCES
-    for module in (ctranslate2, sentencepiece, torch, transformers):
-        digest.update(f"{module.__name__}={module.__version__};".encode())
-    return digest.hexdigest()[:16]
-
-
-def cache_dir() -> Path:
-    """Folder for cached trained models; created on first use."""
-    override = os.environ.get("DESK_TEST_CACHE_DIR")
-    root = Path(override) if override else Path(__file__).resolve().parents[1] / ".test-cache"
-    folder = root / "trained-marian"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def cached_model(direction: str) -> Path:
-    """The cached model folder for ``direction``, training it (atomically) when missing."""
-    final = cache_dir() / f"{direction}-{cache_key()}"
-    if not final.is_dir():
-        work = Path(tempfile.mkdtemp(prefix=f".{direction}.", dir=final.parent))
-        try:
-            build_model(work / "model", direction)
-            (work / "model").rename(final)
-        except OSError:
-            if not final.is_dir():  # another run may have won the race
-                raise
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-        logger.info("built trained %s Marian model in %s", direction, final)
-    return final
+    """The cached model folder for ``direction``, training it when missing."""
+    key = library_fingerprint(Path(__file__), repr(training_pairs("fi-en")))
+    return cached_build(
+        "trained-marian", direction, key, lambda folder: build_model(folder, direction)
+    )
 
 
 def trained_model_copy(direction: str, root: Path) -> Path:
