@@ -87,30 +87,18 @@ SENTENCES = [
 def build_model(folder: Path) -> None:
     """Write a full-size opus-mt style model (random weights) to ``folder``."""
     import torch
-    from tiny_models import _pieces, train_sentencepiece
-    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+    from tiny_models import train_sentencepiece, write_marian_tokenizer
+    from transformers import MarianConfig, MarianMTModel
 
     folder.mkdir(parents=True)
     spm = train_sentencepiece("unigram", {"unk_id": 0, "bos_id": 1, "eos_id": 2, "pad_id": -1})
-    (folder / "source.spm").write_bytes(spm)
-    (folder / "target.spm").write_bytes(spm)
-    vocab = {"</s>": 0, "<unk>": 1}
-    for piece in _pieces(spm):
-        if piece not in vocab and piece != "<s>":
-            vocab[piece] = len(vocab)
-    filler = 0
-    while len(vocab) < VOCAB_SIZE - 1:  # dummy tokens give the real embedding size
-        vocab[f"▁dummy{filler:05d}"] = len(vocab)
-        filler += 1
-    vocab["<pad>"] = len(vocab)  # last, as in opus-mt
-    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-    tokenizer = MarianTokenizer(
-        source_spm=str(folder / "source.spm"),
-        target_spm=str(folder / "target.spm"),
-        vocab=str(folder / "vocab.json"),
+    tokenizer = write_marian_tokenizer(
+        folder,
+        spm,
+        spm,
+        pad_to=VOCAB_SIZE,
         model_max_length=OPUS_MT_DIMS["max_position_embeddings"],
     )
-    tokenizer.save_pretrained(folder)
     pad = tokenizer.pad_token_id
     config = MarianConfig(
         vocab_size=len(tokenizer),

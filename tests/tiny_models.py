@@ -17,9 +17,10 @@ import io
 import json
 import logging
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from model_cache import cached_build, library_fingerprint
@@ -114,27 +115,51 @@ def _pieces(model: bytes) -> list[str]:
     return [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
 
 
-def build_marian(folder: Path) -> None:
-    """An opus-mt style model: source.spm, target.spm, vocab.json, <pad> as last token."""
-    import torch
-    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+def write_marian_tokenizer(
+    folder: Path,
+    source_spm: bytes,
+    target_spm: bytes,
+    *,
+    lead: Sequence[str] = (),
+    pad_to: int = 0,
+    **tokenizer_args: Any,
+) -> Any:
+    """opus-mt tokenizer files: source.spm, target.spm, tokenizer_config.json and a joint
+    vocab.json with ``</s>`` 0, ``<unk>`` 1, then ``lead`` and the pieces of both models,
+    dummy pieces up to ``pad_to`` entries (a real-sized embedding), and ``<pad>`` last."""
+    from transformers import MarianTokenizer
 
-    model = train_sentencepiece("unigram", {"unk_id": 0, "bos_id": 1, "eos_id": 2, "pad_id": -1})
-    (folder / "source.spm").write_bytes(model)
-    (folder / "target.spm").write_bytes(model)
+    (folder / "source.spm").write_bytes(source_spm)
+    (folder / "target.spm").write_bytes(target_spm)
     vocab = {"</s>": 0, "<unk>": 1}
-    for piece in [*MARIAN_TARGETS, *_pieces(model)]:
+    for piece in [*lead, *_pieces(source_spm), *_pieces(target_spm)]:
         if piece not in vocab and piece != "<s>":
             vocab[piece] = len(vocab)
+    filler = 0
+    while len(vocab) < pad_to - 1:
+        vocab[f"▁dummy{filler:05d}"] = len(vocab)
+        filler += 1
     vocab["<pad>"] = len(vocab)
     (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     tokenizer = MarianTokenizer(
         source_spm=str(folder / "source.spm"),
         target_spm=str(folder / "target.spm"),
         vocab=str(folder / "vocab.json"),
-        model_max_length=MAX_TOKENS,
+        **tokenizer_args,
     )
     tokenizer.save_pretrained(folder)
+    return tokenizer
+
+
+def build_marian(folder: Path) -> None:
+    """An opus-mt style model: source.spm, target.spm, vocab.json, <pad> as last token."""
+    import torch
+    from transformers import MarianConfig, MarianMTModel
+
+    model = train_sentencepiece("unigram", {"unk_id": 0, "bos_id": 1, "eos_id": 2, "pad_id": -1})
+    tokenizer = write_marian_tokenizer(
+        folder, model, model, lead=MARIAN_TARGETS, model_max_length=MAX_TOKENS
+    )
     pad = tokenizer.pad_token_id
     config = MarianConfig(
         vocab_size=len(tokenizer),  # special tokens included, <pad> last

@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 import speech
 from model_cache import cached_build, library_fingerprint
-from tiny_models import CORPUS
+from tiny_models import CORPUS, write_marian_tokenizer
 
 logger = logging.getLogger(__name__)
 
@@ -141,38 +141,19 @@ def _train_sentencepiece(lines: list[str]) -> bytes:
     return buffer.getvalue()
 
 
-def _pieces(model: bytes) -> list[str]:
-    import sentencepiece
-
-    processor = sentencepiece.SentencePieceProcessor(model_proto=model)
-    return [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
-
-
 def write_tokenizer(folder: Path, direction: str) -> Any:
     """source.spm, target.spm (one per language, as in opus-mt), a joint vocab.json with
     ``</s>`` 0, ``<unk>`` 1 and ``<pad>`` last, and tokenizer_config.json."""
-    from transformers import MarianTokenizer
-
     source, target = direction.split("-")
     models = {language: _train_sentencepiece(_language_text(language)) for language in ("fi", "en")}
-    (folder / "source.spm").write_bytes(models[source])
-    (folder / "target.spm").write_bytes(models[target])
-    vocab = {"</s>": 0, "<unk>": 1}
-    for piece in [*_pieces(models[source]), *_pieces(models[target])]:
-        if piece not in vocab and piece != "<s>":
-            vocab[piece] = len(vocab)
-    vocab["<pad>"] = len(vocab)
-    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-    tokenizer = MarianTokenizer(
-        source_spm=str(folder / "source.spm"),
-        target_spm=str(folder / "target.spm"),
-        vocab=str(folder / "vocab.json"),
+    return write_marian_tokenizer(
+        folder,
+        models[source],
+        models[target],
         source_lang=source,
         target_lang=target,
         model_max_length=DIMS["max_position_embeddings"],
     )
-    tokenizer.save_pretrained(folder)
-    return tokenizer
 
 
 def greedy_outputs(model: Any, tokenizer: Any, sources: list[str]) -> list[str]:
