@@ -59,6 +59,12 @@ def _add_listen_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--glossary", type=Path, help="glossary file (TSV or CSV)")
     parser.add_argument("--no-translation", action="store_true", help="recognition only")
+    parser.add_argument(
+        "--translate-tentative",
+        type=float,
+        metavar="SECONDS",
+        help="also translate tentative text, at most every SECONDS per utterance (default off)",
+    )
     parser.add_argument("--threads", type=int, default=0, help="CPU threads for Whisper (0 = all)")
     parser.add_argument(
         "--compute-device",
@@ -220,6 +226,7 @@ def _run_listen(args: argparse.Namespace) -> int:
             mt_models=parse_model_assignments(args.mt_model),
             glossary=args.glossary,
             translate=not args.no_translation,
+            tentative_translation_seconds=args.translate_tentative,
         )
         session = build_listening_session(settings, on_notice=_notice, on_event=events.put)
     except (AudioError, ModelError, TranslationError, GlossaryError, ValueError) as exc:

@@ -40,6 +40,8 @@ class ListenSettings:
     mt_models: dict[tuple[str, str], Path] = field(default_factory=dict)
     glossary: Path | None = None
     translate: bool = True
+    #: Translate tentative text too, at most this often per utterance (None: off).
+    tentative_translation_seconds: float | None = None
 
 
 @dataclass
@@ -131,7 +133,7 @@ def build_translator(
                 on_notice(f"Translation {direction[0]}-{direction[1]} is off: {exc}")
     if not engines:
         return None
-    return TranslationWorker(pair, engines, clock, on_event)
+    return TranslationWorker(pair, engines, clock, on_event, settings.tentative_translation_seconds)
 
 
 def build_listening_session(

@@ -217,3 +217,32 @@ def test_translate_command_errors_are_one_line(tmp_path: Path):
     assert len(result.stderr.strip().splitlines()) == 1 and "fi-xx" in result.stderr
     missing = run_translate("--from", "fi", "--to", "en", "--mt-model", str(tmp_path / "no"), "Hei")
     assert missing.returncode == 2 and str(tmp_path / "no") in missing.stderr
+
+
+def test_tentative_translation_is_off_by_default_and_throttled():
+    from interpreter.events import TentativeText
+
+    now = [0.0]
+    seen: list = []
+    engines = {("fi", "en"): TranslationEngine("fi", "en", "t", [ScriptedBackend(upper)])}
+    quiet = TranslationWorker(LanguagePair("fi", "en"), engines, lambda: now[0], seen.append)
+    quiet.start()
+    quiet.submit(_event(TentativeText, 1, "hyvää päi"))
+    quiet.stop(10)
+    assert seen == []
+
+    worker = TranslationWorker(
+        LanguagePair("fi", "en"),
+        engines,
+        lambda: now[0],
+        seen.append,
+        tentative_interval_seconds=1.0,
+    )
+    for t, text in ((0.0, "hyvää"), (0.5, "hyvää päivää"), (1.2, "hyvää päivää teille")):
+        now[0] = t
+        worker.submit(_event(TentativeText, 1, text))
+    worker.start()
+    worker.stop(10)
+    # 0.5 s was too soon after 0.0 s; the 1.2 s request replaced the still-queued first one.
+    assert [e.text for e in seen] == ["HYVÄÄ PÄIVÄÄ TEILLE"] and worker.superseded == 1
+    assert all("tentative" in e.flags and not e.final for e in seen)

@@ -20,6 +20,7 @@ from interpreter.events import (
     CommittedText,
     ErrorEvent,
     Event,
+    TentativeText,
     TranslationEvent,
     UtteranceEnded,
 )
@@ -34,6 +35,7 @@ class _Job:
     source: Event  # the event that asked for it (its utterance, side and times)
     text: str
     final: bool
+    tentative: bool = False
 
 
 class TranslationWorker:
@@ -45,8 +47,14 @@ class TranslationWorker:
         engines: Mapping[tuple[str, str], TranslationEngine],
         clock: Callable[[], float],
         on_event: Callable[[Event], None],
+        tentative_interval_seconds: float | None = None,
     ) -> None:
+        """``tentative_interval_seconds``: also translate tentative text, at most this
+        often per utterance (off by default: it costs compute and shows text that may
+        still change)."""
         self.pair = pair
+        self.tentative_interval = tentative_interval_seconds
+        self._last_tentative: dict[int, float] = {}
         self.engines = dict(engines)
         self._clock = clock
         self._on_event = on_event
@@ -77,8 +85,15 @@ class TranslationWorker:
             pieces = self._texts.setdefault(event.utterance_id, [])
             pieces.append(event.text)
             self._schedule(_Job(event, " ".join(pieces), final=False))
+        elif isinstance(event, TentativeText) and event.text and self.tentative_interval:
+            now = self._clock()
+            if now - self._last_tentative.get(event.utterance_id, -1e9) >= self.tentative_interval:
+                self._last_tentative[event.utterance_id] = now
+                pieces = [*self._texts.get(event.utterance_id, []), event.text]
+                self._schedule(_Job(event, " ".join(pieces), final=False, tentative=True))
         elif isinstance(event, UtteranceEnded):
             self._texts.pop(event.utterance_id, None)
+            self._last_tentative.pop(event.utterance_id, None)
             if event.text:
                 self._schedule(_Job(event, event.text, final=True))
 
@@ -155,7 +170,7 @@ class TranslationWorker:
                 emitted_at=self._clock(),
                 source_lang=source_lang,
                 source_text=job.text,
-                flags=result.flags,
+                flags=(*result.flags, "tentative") if job.tentative else result.flags,
                 route=result.route,
                 backend=result.backend,
                 ms=round(result.ms, 1),
