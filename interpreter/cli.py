@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     translate.add_argument("--jsonl", action="store_true", help="one JSON object per input")
     translate.add_argument("text", nargs="*", help="text to translate (default: stdin)")
+    from models.commands import add_models_parser
+
+    add_models_parser(sub)
     sub.add_parser("devices", help="list audio input devices")
     sub.add_parser("doctor", help="check the installation and say what is missing")
     return parser
@@ -136,6 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_listen(args)
         if args.command == "translate":
             return _run_translate(args)
+        if args.command == "models":
+            return _run_models(args)
         if args.command == "devices":
             return _run_devices()
         if args.command == "doctor":
@@ -168,6 +173,16 @@ def _run_translate(args: argparse.Namespace) -> int:
     except (TranslationError, GlossaryError, OSError) as exc:
         raise UserError(str(exc).replace("\n", " ")) from exc
     return 0
+
+
+def _run_models(args: argparse.Namespace) -> int:
+    from models.commands import run_models
+    from models.whisper import ModelError
+
+    try:
+        return run_models(args, sys.stdout)
+    except ModelError as exc:
+        raise UserError(str(exc)) from exc
 
 
 def _has_input_device() -> bool:

