@@ -176,12 +176,13 @@ def _run_translate(args: argparse.Namespace) -> int:
 
 
 def _run_models(args: argparse.Namespace) -> int:
+    from interpreter.translate.base import TranslationError
     from models.commands import run_models
     from models.whisper import ModelError
 
     try:
         return run_models(args, sys.stdout)
-    except ModelError as exc:
+    except (ModelError, TranslationError) as exc:
         raise UserError(str(exc)) from exc
 
 

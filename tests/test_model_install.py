@@ -99,3 +99,42 @@ def test_unwritable_store_is_named(hub, tmp_path: Path):
 
 def hub_files(hub: LocalHub) -> list[Path]:
     return [p for p in (hub.root).rglob("*") if p.is_file()]
+
+
+def test_install_export_import_translate_from_the_command_line(hub, tmp_path: Path, tiny_marian):  # noqa: F811
+    import json
+    import os
+    import subprocess
+    import sys
+
+    pinned = hub.add_repo("Helsinki-NLP/opus-mt-fi-en", tiny_marian.path)
+
+    def cli(models_dir: Path, *args: str):
+        env = {**os.environ, "INTERPRETER_MODELS_DIR": str(models_dir)}
+        return subprocess.run(
+            [sys.executable, "-m", "interpreter", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    online, desk = tmp_path / "online", tmp_path / "desk"
+    installed = cli(online, "models", "install", "opus-mt-fi-en")
+    assert installed.returncode == 0, installed.stderr
+    assert (
+        "downloading 100.0%" in installed.stdout and "Installed opus-mt-fi-en" in installed.stdout
+    )
+    archive = tmp_path / "fi-en.tar"
+    exported = cli(online, "models", "export", "fi-en", "--to", str(archive))
+    assert exported.returncode == 0, exported.stderr
+    assert cli(desk, "models", "import", str(archive)).returncode == 0
+    listed = cli(desk, "models", "list").stdout
+    assert f"Helsinki-NLP/opus-mt-fi-en@{pinned[:12]}" in listed  # the revision travelled
+    translated = cli(desk, "translate", "--from", "fi", "--to", "en", "--jsonl", "Hyvää päivää")
+    assert translated.returncode == 0, translated.stderr
+    record = json.loads(translated.stdout)
+    assert record["route"] == "opus-mt-fi-en" and record["backend"] == "ctranslate2"
+    unknown = cli(desk, "models", "install", "fi-xx")
+    assert unknown.returncode == 2 and "fi-xx" in unknown.stderr
