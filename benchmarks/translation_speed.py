@@ -86,9 +86,7 @@ SENTENCES = [
 
 def build_model(folder: Path) -> None:
     """Write a full-size opus-mt style model (random weights) to ``folder``."""
-    import torch
-    from tiny_models import train_sentencepiece, write_marian_tokenizer
-    from transformers import MarianConfig, MarianMTModel
+    from tiny_models import save_random_marian, train_sentencepiece, write_marian_tokenizer
 
     folder.mkdir(parents=True)
     spm = train_sentencepiece("unigram", {"unk_id": 0, "bos_id": 1, "eos_id": 2, "pad_id": -1})
@@ -99,19 +97,7 @@ def build_model(folder: Path) -> None:
         pad_to=VOCAB_SIZE,
         model_max_length=OPUS_MT_DIMS["max_position_embeddings"],
     )
-    pad = tokenizer.pad_token_id
-    config = MarianConfig(
-        vocab_size=len(tokenizer),
-        pad_token_id=pad,
-        eos_token_id=tokenizer.eos_token_id,
-        decoder_start_token_id=pad,
-        forced_eos_token_id=tokenizer.eos_token_id,
-        **OPUS_MT_DIMS,
-    )
-    torch.manual_seed(SEED)
-    network = MarianMTModel(config).eval()
-    network.generation_config.bad_words_ids = [[pad]]
-    network.save_pretrained(folder)
+    save_random_marian(folder, tokenizer, OPUS_MT_DIMS, SEED)
 
 
 def rss_mb() -> float:

@@ -151,28 +151,41 @@ def write_marian_tokenizer(
     return tokenizer
 
 
+def marian_config(tokenizer: Any, dims: dict[str, Any]) -> Any:
+    """A MarianConfig sized to the tokenizer's full vocabulary (special tokens included,
+    ``<pad>`` last, which is also the decoder start, as in opus-mt)."""
+    from transformers import MarianConfig
+
+    pad = tokenizer.pad_token_id
+    return MarianConfig(
+        vocab_size=len(tokenizer),
+        pad_token_id=pad,
+        eos_token_id=tokenizer.eos_token_id,
+        decoder_start_token_id=pad,
+        forced_eos_token_id=tokenizer.eos_token_id,
+        **dims,
+    )
+
+
+def save_random_marian(folder: Path, tokenizer: Any, dims: dict[str, Any], seed: int) -> None:
+    """A Marian model with seeded random weights, saved in hub layout beside its tokenizer."""
+    import torch
+    from transformers import MarianMTModel
+
+    torch.manual_seed(seed)
+    network = MarianMTModel(marian_config(tokenizer, dims)).eval()
+    network.generation_config.bad_words_ids = [[tokenizer.pad_token_id]]
+    network.save_pretrained(folder)
+
+
 def build_marian(folder: Path) -> None:
     """An opus-mt style model: source.spm, target.spm, vocab.json, <pad> as last token."""
-    import torch
-    from transformers import MarianConfig, MarianMTModel
 
     model = train_sentencepiece("unigram", {"unk_id": 0, "bos_id": 1, "eos_id": 2, "pad_id": -1})
     tokenizer = write_marian_tokenizer(
         folder, model, model, lead=MARIAN_TARGETS, model_max_length=MAX_TOKENS
     )
-    pad = tokenizer.pad_token_id
-    config = MarianConfig(
-        vocab_size=len(tokenizer),  # special tokens included, <pad> last
-        pad_token_id=pad,
-        eos_token_id=tokenizer.eos_token_id,
-        decoder_start_token_id=pad,
-        forced_eos_token_id=tokenizer.eos_token_id,
-        **TINY_DIMS,
-    )
-    torch.manual_seed(SEED)
-    network = MarianMTModel(config).eval()
-    network.generation_config.bad_words_ids = [[pad]]
-    network.save_pretrained(folder)
+    save_random_marian(folder, tokenizer, TINY_DIMS, SEED)
 
 
 def _m2m100_model(folder: Path, vocab_size: int, tokenizer: object) -> None:

@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 import speech
 from model_cache import cached_build, library_fingerprint
-from tiny_models import CORPUS, write_marian_tokenizer
+from tiny_models import CORPUS, marian_config, write_marian_tokenizer
 
 logger = logging.getLogger(__name__)
 
@@ -175,7 +175,7 @@ def greedy_outputs(model: Any, tokenizer: Any, sources: list[str]) -> list[str]:
 def train_model(folder: Path, direction: str) -> dict[str, float]:
     """Train the ``direction`` model into ``folder`` (transformers layout); returns stats."""
     import torch
-    from transformers import MarianConfig, MarianMTModel
+    from transformers import MarianMTModel
 
     started = time.monotonic()
     tokenizer = write_tokenizer(folder, direction)
@@ -183,14 +183,7 @@ def train_model(folder: Path, direction: str) -> dict[str, float]:
     sources = [source for source, _ in pairs]
     targets = [target for _, target in pairs]
     pad = tokenizer.pad_token_id
-    config = MarianConfig(
-        vocab_size=len(tokenizer),  # special tokens included, <pad> last
-        pad_token_id=pad,
-        eos_token_id=tokenizer.eos_token_id,
-        decoder_start_token_id=pad,
-        forced_eos_token_id=tokenizer.eos_token_id,
-        **DIMS,
-    )
+    config = marian_config(tokenizer, DIMS)
     batch = tokenizer(sources, text_target=targets, padding=True, return_tensors="pt")
     labels = batch["labels"].masked_fill(batch["labels"] == pad, -100)
     threads = torch.get_num_threads()
