@@ -12,7 +12,6 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from interpreter.audio.base import AudioError, AudioSource
 from interpreter.clock import StreamClock
@@ -23,12 +22,6 @@ logger = logging.getLogger(__name__)
 
 #: How long the worker waits for audio before looking at its command queue.
 _READ_TIMEOUT_SECONDS = 0.1
-
-
-@dataclass
-class PipelineStats:
-    events_published: int = 0
-    tentative_dropped: int = 0
 
 
 class EventQueue:
@@ -88,7 +81,6 @@ class Pipeline:
         if event_queue is None and on_event is None:
             event_queue = EventQueue()
         self.events = event_queue
-        self.stats = PipelineStats()
         self._commands: queue.SimpleQueue[Callable[[], list[Event]]] = queue.SimpleQueue()
         self._stop = threading.Event()
         self._finished = threading.Event()
@@ -182,12 +174,10 @@ class Pipeline:
 
     def _publish_all(self, events: list[Event]) -> None:
         for event in events:
-            self.stats.events_published += 1
             if self._on_event is not None:
                 self._on_event(event)
             if self.events is not None:
                 self.events.put(event)
-                self.stats.tentative_dropped = self.events.dropped
 
     def _publish_error(self, message: str, source: str) -> None:
         self._publish_all(

@@ -158,7 +158,7 @@ def build_listening_session(
     translator = None
     if settings.translate and on_event is not None:
         translator = build_translator(settings, pair, glossary, clock, on_event, on_notice)
-    if translator is not None and on_event is not None:
+    if translator is not None:
         sink, worker = on_event, translator
 
         def publish(event: Event) -> None:

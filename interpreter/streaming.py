@@ -158,10 +158,6 @@ class StreamingRecognizer:
 
     # -- streaming ------------------------------------------------------------------
     @property
-    def position_seconds(self) -> float:
-        return (self._buffer_start + len(self._buffer)) / SAMPLE_RATE
-
-    @property
     def buffered_seconds(self) -> float:
         """Audio held for the open utterance (bounded by the maximum utterance length)."""
         return len(self._buffer) / SAMPLE_RATE

@@ -8,6 +8,7 @@ these functions off the UI thread.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from interpreter.translate.base import TranslationError
@@ -67,12 +68,7 @@ def build_engine(
     if model_folder is not None:
         spec = spec_from_folder(model_folder)
         codes = catalog.codes.get(spec.family, {})
-        spec = spec_from_folder(
-            model_folder,
-            source_code=codes.get(source, ""),
-            target_code=codes.get(target, ""),
-            family=spec.family,
-        )
+        spec = replace(spec, source_code=codes.get(source, ""), target_code=codes.get(target, ""))
         steps = [load_backend(spec, prefer=prefer, **options)]
         route_id = f"local:{Path(model_folder).name}"
     else:

@@ -127,41 +127,18 @@ class TranslationWorker:
             speech_end=event.speech_end,
         )
         if engine is None:
-            self._emit(
-                ErrorEvent(
-                    lang=target_lang,
-                    text=f"No translation model loaded for {source_lang}-{target_lang}.",
-                    emitted_at=self._clock(),
-                    source="translation",
-                    **common,
-                )
+            self._emit_error(
+                job, target_lang, f"No translation model loaded for {source_lang}-{target_lang}."
             )
             return
         try:
             result = engine.translate(job.text)
         except TranslationError as exc:
-            self._emit(
-                ErrorEvent(
-                    lang=target_lang,
-                    text=str(exc),
-                    emitted_at=self._clock(),
-                    source="translation",
-                    **common,
-                )
-            )
+            self._emit_error(job, target_lang, str(exc))
             return
         except Exception as exc:  # the worker must report, not die
             logger.exception("translation failed")
-            result_text = f"Translation failed: {exc}"
-            self._emit(
-                ErrorEvent(
-                    lang=target_lang,
-                    text=result_text,
-                    emitted_at=self._clock(),
-                    source="translation",
-                    **common,
-                )
-            )
+            self._emit_error(job, target_lang, f"Translation failed: {exc}")
             return
         self._emit(
             TranslationEvent(
@@ -177,6 +154,22 @@ class TranslationWorker:
                 tokens_out=result.tokens_out,
                 final=job.final,
                 **common,
+            )
+        )
+
+    def _emit_error(self, job: _Job, target_lang: str, message: str) -> None:
+        event = job.source
+        self._emit(
+            ErrorEvent(
+                utterance_id=event.utterance_id,
+                side=event.side,
+                lang=target_lang,
+                text=message,
+                audio_start=event.audio_start,
+                audio_end=event.audio_end,
+                speech_end=event.speech_end,
+                emitted_at=self._clock(),
+                source="translation",
             )
         )
 
