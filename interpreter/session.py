@@ -7,7 +7,7 @@ the model is slow: GUI callers run :func:`build_listening_session` off the UI th
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from interpreter.clock import StreamClock
 from interpreter.events import Event
 from interpreter.pipeline import Pipeline
 from interpreter.streaming import StreamingOptions, StreamingRecognizer
+from interpreter.translate.engine import TranslationEngine
 from interpreter.translate.glossary import Glossary
 from interpreter.translate.worker import TranslationWorker
 
@@ -42,6 +43,9 @@ class ListenSettings:
     translate: bool = True
     #: Translate tentative text too, at most this often per utterance (None: off).
     tentative_translation_seconds: float | None = None
+    #: Silence appended to a replayed file, so the last utterance ends by a pause as it
+    #: would live rather than by the end of the stream.
+    replay_pad_seconds: float = 0.0
 
 
 @dataclass
@@ -94,7 +98,12 @@ def build_source(settings: ListenSettings) -> tuple[AudioSource, bool]:
 
         if settings.speed < 0:
             raise ValueError("--speed must be 0 (as fast as possible) or a positive factor.")
-        return FileReplaySource(settings.replay, speed=settings.speed), False
+        return (
+            FileReplaySource(
+                settings.replay, speed=settings.speed, pad_end_seconds=settings.replay_pad_seconds
+            ),
+            False,
+        )
     from interpreter.audio.microphone import MicrophoneSource
 
     device = settings.device
@@ -110,15 +119,23 @@ def build_translator(
     clock: StreamClock,
     on_event: Callable[[Event], None],
     on_notice: Callable[[str], None] | None = None,
+    engines: Mapping[tuple[str, str], TranslationEngine] | None = None,
 ) -> TranslationWorker | None:
     """Engines for both directions of the pair, or None when no model is available.
 
     A model given explicitly must load (errors propagate); a direction with no model
     installed turns translation off for the session, with a notice saying why.
+    ``engines``: already loaded engines by direction, used as they are.
     """
     from interpreter.translate.base import TranslationError
     from interpreter.translate.loader import build_engine
 
+    if engines is not None:
+        if not engines:
+            return None
+        return TranslationWorker(
+            pair, engines, clock, on_event, settings.tentative_translation_seconds
+        )
     engines = {}
     for direction in ((pair.staff, pair.client), (pair.client, pair.staff)):
         folder = settings.mt_models.get(direction)
@@ -140,13 +157,24 @@ def build_listening_session(
     settings: ListenSettings,
     on_notice: Callable[[str], None] | None = None,
     on_event: Callable[[Event], None] | None = None,
+    *,
+    engine: WhisperEngine | None = None,
+    translation_engines: Mapping[tuple[str, str], TranslationEngine] | None = None,
 ) -> ListeningSession:
     """Everything a conversation needs, loaded once. Events go to ``on_event`` (any
-    thread) when given, else to the pipeline's queue (recognition events only)."""
+    thread) when given, else to the pipeline's queue (recognition events only).
+
+    ``engine`` and ``translation_engines`` are models already loaded by the caller (a
+    phrase-set run loads them once for many short sessions); otherwise they are loaded
+    from ``settings``.
+    """
     pair = LanguagePair.parse(settings.pair)
     source, live = build_source(settings)  # before the models: bad input fails fast
     glossary = Glossary.load(settings.glossary) if settings.glossary else None
-    engine = load_engine(settings.asr_model, settings.threads, settings.compute_device, on_notice)
+    if engine is None:
+        engine = load_engine(
+            settings.asr_model, settings.threads, settings.compute_device, on_notice
+        )
     clock = StreamClock()
     recognizer = StreamingRecognizer(engine, pair, settings.streaming, clock=clock)
     recognizer.set_mode(settings.mode)
@@ -157,7 +185,9 @@ def build_listening_session(
     recognizer.set_hotwords(list(dict.fromkeys(hotwords)))
     translator = None
     if settings.translate and on_event is not None:
-        translator = build_translator(settings, pair, glossary, clock, on_event, on_notice)
+        translator = build_translator(
+            settings, pair, glossary, clock, on_event, on_notice, translation_engines
+        )
     if translator is not None:
         sink, worker = on_event, translator
 
