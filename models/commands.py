@@ -1,4 +1,4 @@
-"""``interpreter models ...``: list, verify and remove installed models."""
+"""``interpreter models ...``: the catalog, installing, verifying, moving and removing models."""
 
 from __future__ import annotations
 
@@ -7,15 +7,27 @@ from pathlib import Path
 from typing import TextIO
 
 from models.archive import export_models, import_models
-from models.install import InstallProgress, install_from_hub
+from models.catalog import Hardware, ModelCatalog
+from models.install import InstallProgress
+from models.listing import write_catalog, write_installed, write_plan
+from models.pinning import resolve_pins, write_pinned_catalog
+from models.plan import PlanItem, install_item, item_for_name, plan_for_pair
 from models.store import ModelStore
 from models.whisper import ModelError
 
 
 def add_models_parser(sub: argparse._SubParsersAction) -> None:
-    models = sub.add_parser("models", help="models: list, install, verify, remove, export, import")
+    models = sub.add_parser(
+        "models", help="models: list, install, verify, remove, export, import, pin"
+    )
     actions = models.add_subparsers(dest="models_command", required=True)
-    actions.add_parser("list", help="installed models with source, revision and size")
+    listing = actions.add_parser(
+        "list", help="the catalog with what is installed, sizes, licences and quality"
+    )
+    listing.add_argument("--pair", help="what one pair needs on this machine, e.g. fi-ar")
+    listing.add_argument(
+        "--installed", action="store_true", help="only installed models, with their revision"
+    )
     verify = actions.add_parser("verify", help="check every file against the manifest")
     verify.add_argument("name", nargs="?", help="one model (default: all)")
     verify.add_argument("--quick", action="store_true", help="sizes only, no checksums")
@@ -25,26 +37,32 @@ def add_models_parser(sub: argparse._SubParsersAction) -> None:
         "install", help="download from the model hub: a pair (fi-en) or a model name"
     )
     install.add_argument("names", nargs="+", help="fi-en, opus-mt-fi-en, whisper-small, ...")
+    install.add_argument(
+        "--whisper", help="Whisper model to install with a pair (default: for this machine)"
+    )
     export = actions.add_parser("export", help="write installed models into an archive")
     export.add_argument("names", nargs="+", help="pairs (fi-en) or installed model names")
     export.add_argument("--to", dest="archive", type=Path, required=True, help="archive file")
     imp = actions.add_parser("import", help="install models from an archive or a folder")
     imp.add_argument("source", type=Path)
+    pin = actions.add_parser(
+        "pin", help="look up the hub's current commit of every catalog model (for a frozen set)"
+    )
+    pin.add_argument(
+        "--write", type=Path, metavar="FILE", help="write a catalog copy pinned to those commits"
+    )
 
 
 def run_models(args: argparse.Namespace, out: TextIO, store: ModelStore | None = None) -> int:
     """Returns the exit status; raises ModelError for user errors."""
     store = store or ModelStore()
     if args.models_command == "list":
-        installed = store.installed()
-        if not installed:
-            out.write(f"No models installed in {store.root}.\n")
-        for model in installed:
-            m = model.manifest
-            origin = m.repo + (f"@{m.revision[:12]}" if m.revision else "")
-            out.write(
-                f"{m.model_id:28} {m.kind:11} {m.size / 2**20:8.1f} MB  {m.source:15} {origin}\n"
-            )
+        if args.installed:
+            write_installed(store, out)
+        elif args.pair:
+            write_plan(plan_for_pair(args.pair, store), out)
+        else:
+            write_catalog(ModelCatalog.load(), store, Hardware.detect(), out)
         return 0
     if args.models_command == "verify":
         names = [args.name] if args.name else [m.manifest.model_id for m in store.installed()]
@@ -65,9 +83,13 @@ def run_models(args: argparse.Namespace, out: TextIO, store: ModelStore | None =
         out.write(f"Removed {args.name} ({folder}).\n")
         return 0
     if args.models_command == "install":
-        for model_id, kind, repo in resolve_names(args.names):
-            install_from_hub(store, kind, model_id, repo, on_progress=ProgressPrinter(out))
-            out.write(f"Installed {model_id} from {repo}.\n")
+        catalog = ModelCatalog.load()
+        items = resolve_names(args.names, store, catalog, args.whisper)
+        if not items:
+            out.write("Everything asked for is already installed.\n")
+        for item in items:
+            install_item(store, item, catalog, on_progress=ProgressPrinter(out))
+            out.write(f"Installed {item.name} from {item.repo}.\n")
         return 0
     if args.models_command == "export":
         ids = expand_installed(store, args.names)
@@ -78,33 +100,31 @@ def run_models(args: argparse.Namespace, out: TextIO, store: ModelStore | None =
         for model in import_models(store, args.source):
             out.write(f"Imported {model.manifest.model_id} ({model.folder}).\n")
         return 0
+    if args.models_command == "pin":
+        pins = resolve_pins(ModelCatalog.load())
+        for section, name, repo, sha in pins:
+            out.write(f"{section}.{name:26} {repo:46} {sha}\n")
+        if args.write:
+            write_pinned_catalog(args.write, pins)
+            out.write(
+                f"Wrote {args.write}. Use it with INTERPRETER_CATALOG={args.write} on every desk.\n"
+            )
+        return 0
     raise ValueError(f"unknown models command {args.models_command}")
 
 
-def resolve_names(names: list[str]) -> list[tuple[str, str, str]]:
-    """(model id, kind, hub repository) for pairs, catalog model ids and Whisper names."""
-    from faster_whisper.utils import _MODELS as WHISPER_REPOS
-
-    from models.translation_routes import TranslationCatalog
-
-    catalog = TranslationCatalog.load()
-    wanted: dict[str, tuple[str, str, str]] = {}
+def resolve_names(
+    names: list[str], store: ModelStore, catalog: ModelCatalog, whisper: str | None = None
+) -> list[PlanItem]:
+    """The models to install for pairs (what is missing) and single model names."""
+    wanted: dict[str, PlanItem] = {}
     for name in names:
         if name.count("-") == 1 and all(len(p) in (2, 3) for p in name.split("-")):
-            source, target = name.split("-")
-            for direction in ((source, target), (target, source)):
-                for step in catalog.routes(*direction)[0].steps:
-                    wanted[step.model.id] = (step.model.id, "translation", step.model.repo)
-        elif name in catalog.models:
-            wanted[name] = (name, "translation", catalog.models[name].repo)
-        elif name.removeprefix("whisper-") in WHISPER_REPOS:
-            size = name.removeprefix("whisper-")
-            wanted[size] = (size, "whisper", WHISPER_REPOS[size])
+            plan = plan_for_pair(name, store, catalog=catalog, whisper=whisper)
+            wanted.update((item.name, item) for item in plan.missing)
         else:
-            raise ModelError(
-                f"Unknown model or pair {name!r}: use a pair such as fi-en, a catalog model "
-                f"id ({', '.join(sorted(catalog.models)[:4])}, ...) or whisper-SIZE."
-            )
+            item = item_for_name(name, store, catalog)
+            wanted[item.name] = item
     return list(wanted.values())
 
 

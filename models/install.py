@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import logging
 import shutil
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatch
@@ -42,6 +43,32 @@ class InstallProgress:
 
 ProgressCallback = Callable[[InstallProgress], None]
 
+#: When a repository has weights in both formats, only the first is fetched.
+_REDUNDANT_WEIGHTS = {"model.safetensors": "pytorch_model.bin"}
+
+
+class InstallCancelled(ModelError):
+    """The user cancelled; files already complete are kept for the next attempt."""
+
+
+def _progress_bar_class(on_bytes: Callable[[int], None], cancel: threading.Event | None):
+    """A silent tqdm for huggingface_hub that reports bytes and stops a cancelled transfer."""
+    from tqdm.auto import tqdm
+
+    class _ReportingBar(tqdm):
+        def __init__(self, *args, **kwargs) -> None:
+            kwargs["disable"] = True  # nothing on the terminal; progress goes to on_bytes
+            super().__init__(*args, **kwargs)
+
+        def update(self, n: float | None = 1) -> bool | None:
+            if cancel is not None and cancel.is_set():
+                raise InstallCancelled("cancelled")
+            if n:
+                on_bytes(int(n))
+            return super().update(n)
+
+    return _ReportingBar
+
 
 def _report(callback: ProgressCallback | None, *args, **kwargs) -> None:
     if callback is not None:
@@ -57,8 +84,13 @@ def install_from_hub(
     allow_patterns: Sequence[str] = (),
     on_progress: ProgressCallback | None = None,
     convert: bool | None = None,
+    cancel: threading.Event | None = None,
 ) -> InstalledModel:
-    """Download ``repo`` at ``revision`` as ``model_id``; returns the installed model."""
+    """Download ``repo`` at ``revision`` as ``model_id``; returns the installed model.
+
+    ``allow_patterns`` limits the files fetched (globs; empty: all). Setting ``cancel``
+    stops the install with :class:`InstallCancelled` within one network read.
+    """
     from huggingface_hub import HfApi, constants, hf_hub_download
     from huggingface_hub.hf_api import RepoFile
 
@@ -78,21 +110,44 @@ def install_from_hub(
             if isinstance(entry, RepoFile)
         ]
     except Exception as exc:
-        raise _hub_error(model_id, repo, revision, exc) from exc
+        raise hub_error(model_id, repo, revision, exc) from exc
     files = [
         entry
         for entry in listing
         if not allow_patterns or any(fnmatch(entry.path, p) for p in allow_patterns)
+    ]
+    names = {entry.path for entry in files}
+    files = [
+        f
+        for f in files
+        if not any(r == f.path and p in names for p, r in _REDUNDANT_WEIGHTS.items())
     ]
     if not files:
         raise ModelError(f"Repository {repo}@{revision} has no files to install for {model_id}.")
     total = sum(entry.size for entry in files)
     done = 0
     _report(on_progress, model_id, "download", 0, total)
+
+    def add_bytes(count: int) -> None:
+        nonlocal in_file
+        in_file += count
+        _report(on_progress, model_id, "download", min(done + in_file, total), total, current)
+
     try:
         staging.mkdir(parents=True, exist_ok=True)
         for entry in files:
-            path = Path(hf_hub_download(repo, entry.path, revision=info.sha, local_dir=staging))
+            in_file, current = 0, entry.path
+            if cancel is not None and cancel.is_set():
+                raise InstallCancelled("cancelled")
+            path = Path(
+                hf_hub_download(
+                    repo,
+                    entry.path,
+                    revision=info.sha,
+                    local_dir=staging,
+                    tqdm_class=_progress_bar_class(add_bytes, cancel),
+                )
+            )
             expected = entry.lfs.sha256 if entry.lfs else None
             if expected and sha256_of(path) != expected:
                 path.unlink()
@@ -116,18 +171,24 @@ def install_from_hub(
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)
+    except InstallCancelled:
+        logger.info("install of %s cancelled; finished files kept in %s", model_id, staging)
+        raise InstallCancelled(
+            f"The install of {model_id} was cancelled. Files already downloaded are kept; "
+            "installing again resumes from them."
+        ) from None
     except ModelError:
         raise
     except OSError as exc:
         raise _disk_error(model_id, staging, exc) from exc
     except Exception as exc:
-        raise _hub_error(model_id, repo, revision, exc) from exc
+        raise hub_error(model_id, repo, revision, exc) from exc
     _report(on_progress, model_id, "done", 1, 1)
     logger.info("installed %s from %s@%s into %s", model_id, repo, info.sha, target)
     return InstalledModel(target, read_manifest(target))
 
 
-def _hub_error(model_id: str, repo: str, revision: str, exc: Exception) -> ModelError:
+def hub_error(model_id: str, repo: str, revision: str, exc: Exception) -> ModelError:
     from huggingface_hub import errors
 
     if isinstance(exc, errors.RepositoryNotFoundError):

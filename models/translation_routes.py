@@ -1,6 +1,6 @@
 """Which translation model serves which language pair: the catalog's routes.
 
-Routes are data (``translation_catalog.toml``). A route is one step (a direct opus-mt
+Routes are data (the translation part of ``catalog.toml``). A route is one step (a direct opus-mt
 model, or a multilingual M2M100/NLLB model with its language codes) or two steps that
 pivot through English.
 """
@@ -8,6 +8,7 @@ pivot through English.
 from __future__ import annotations
 
 import logging
+import os
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -17,8 +18,35 @@ from interpreter.translate.base import TranslationError
 
 logger = logging.getLogger(__name__)
 
-CATALOG_FILE = "translation_catalog.toml"
+CATALOG_FILE = "catalog.toml"
 FAMILIES = ("marian", "m2m100", "nllb")
+#: Environment variable naming a catalog file to use instead of the packaged one.
+CATALOG_ENV = "INTERPRETER_CATALOG"
+
+
+def catalog_path() -> Path | None:
+    """The catalog file chosen by ``INTERPRETER_CATALOG``, or None for the packaged one."""
+    value = os.environ.get(CATALOG_ENV, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+@dataclass(frozen=True)
+class QualityFigure:
+    """A published quality figure and where it was published."""
+
+    metric: str
+    value: float
+    dataset: str
+    source: str
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.value:g} ({self.dataset})"
+
+
+def parse_quality(entries: list[dict]) -> tuple[QualityFigure, ...]:
+    return tuple(
+        QualityFigure(e["metric"], float(e["value"]), e["dataset"], e["source"]) for e in entries
+    )
 
 
 @dataclass(frozen=True)
@@ -29,6 +57,11 @@ class CatalogModel:
     licence: str
     non_commercial: bool = False
     target_prefix: dict[str, str] = field(default_factory=dict)
+    revision: str = "main"
+    size_mb: int = 0
+    #: "big" for models too slow for a small CPU (see the catalog's hardware defaults).
+    tier: str = ""
+    quality: tuple[QualityFigure, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,6 +115,10 @@ class TranslationCatalog:
                     licence=entry["licence"],
                     non_commercial=bool(entry.get("non_commercial", False)),
                     target_prefix=dict(entry.get("target_prefix", {})),
+                    revision=entry.get("revision", "main"),
+                    size_mb=int(entry.get("size_mb", 0)),
+                    tier=entry.get("tier", ""),
+                    quality=parse_quality(entry.get("quality", [])),
                 )
                 for model_id, entry in data["models"].items()
             }
@@ -95,6 +132,7 @@ class TranslationCatalog:
 
     @classmethod
     def load(cls, path: Path | None = None) -> TranslationCatalog:
+        path = path or catalog_path()
         if path is None:
             text = resources.files("models").joinpath(CATALOG_FILE).read_text("utf-8")
             return cls(tomllib.loads(text))

@@ -159,9 +159,12 @@ def _is_complete_base(folder: Path) -> bool:
 
 
 def _known_sizes() -> list[str]:
+    """Whisper names the app can install: the catalog's, then faster-whisper's others."""
     from faster_whisper.utils import available_models
 
-    return available_models()
+    from models.catalog import ModelCatalog
+
+    return list(dict.fromkeys([*ModelCatalog.load().whisper, *available_models()]))
 
 
 def resolve_whisper_model(
@@ -201,23 +204,28 @@ def _is_hub_id(spec: str) -> bool:
 
 
 def _download_or_fall_back(name: str, target: Path, models_dir: Path) -> ResolvedModel:
-    from faster_whisper.utils import download_model
+    """Install ``name`` (a catalog name or a hub id) into the store, else fall back to base."""
+    from models.catalog import ModelCatalog
+    from models.install import install_from_hub
+    from models.plan import install_item, item_for_name
+    from models.store import ModelStore
 
+    store = ModelStore(models_dir)
+    catalog = ModelCatalog.load()
     try:
-        path = download_model(name, output_dir=str(target))
-    except Exception as exc:  # huggingface_hub raises many kinds when offline
-        reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+        if _is_hub_id(name):
+            patterns = catalog.files_for("whisper")
+            installed = install_from_hub(store, "whisper", name, name, allow_patterns=patterns)
+        else:
+            installed = install_item(store, item_for_name(f"whisper-{name}", store, catalog))
+    except ModelError as exc:
         if offline_base_available():
-            note = (
-                f"Could not download ASR model '{name}' from the model hub ({reason}). "
-                "Using Whisper base from the offline packages instead."
-            )
+            note = f"{exc} Using Whisper base from the offline packages instead."
             logger.warning(note)
             return ResolvedModel(ensure_whisper_base(models_dir), "base", "offline-package", note)
         raise ModelError(
-            f"Could not download ASR model '{name}' ({reason}). Connect to the network, "
-            "or copy a faster-whisper model folder onto this machine and pass its path "
-            "with --asr-model."
+            f"Could not install ASR model '{name}': {exc} Or copy a faster-whisper model "
+            "folder onto this machine and pass its path with --asr-model."
         ) from exc
-    check_model_folder(Path(path))
-    return ResolvedModel(Path(path), name, "hub")
+    check_model_folder(installed.folder)
+    return ResolvedModel(installed.folder, name, "hub")

@@ -1,0 +1,248 @@
+"""What a language pair needs on this machine, what of it is installed, and installing the rest.
+
+Used by ``interpreter models list --pair``, ``interpreter models install fi-XX`` and the
+desk window's model dialog, so all three agree on which models a pair needs.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from models.catalog import Hardware, HardwareDefaults, ModelCatalog
+from models.install import ProgressCallback, install_from_hub
+from models.store import MANIFEST_NAME, InstalledModel, ModelStore
+from models.translation_routes import QualityFigure, Route
+from models.whisper import ModelError, offline_base_available
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One model the pair needs."""
+
+    name: str  # as the user types it: whisper-base, opus-mt-fi-en
+    model_id: str  # as the store keeps it: base, opus-mt-fi-en
+    kind: str  # "whisper" or "translation"
+    repo: str
+    revision: str
+    family: str
+    size_mb: int
+    licence: str
+    non_commercial: bool
+    purpose: str  # "speech recognition", "fi→en", "fi→en→ar (first step)"
+    installed: bool
+    quality: tuple[QualityFigure, ...] = ()
+
+
+@dataclass(frozen=True)
+class PairPlan:
+    pair: str
+    hardware: Hardware
+    defaults: HardwareDefaults
+    items: tuple[PlanItem, ...]
+
+    @property
+    def missing(self) -> list[PlanItem]:
+        return [item for item in self.items if not item.installed]
+
+    @property
+    def ready(self) -> bool:
+        return not self.missing
+
+    @property
+    def download_mb(self) -> int:
+        return sum(item.size_mb for item in self.missing)
+
+    @property
+    def non_commercial(self) -> bool:
+        return any(item.non_commercial for item in self.items)
+
+
+def parse_pair(pair: str) -> tuple[str, str]:
+    parts = pair.strip().lower().split("-")
+    if len(parts) != 2 or not all(parts) or "fi" not in parts:
+        raise ModelError(
+            f"{pair!r} is not a language pair: use Finnish and the client's language, "
+            "e.g. fi-en or fi-ar."
+        )
+    return ("fi", parts[1]) if parts[0] == "fi" else ("fi", parts[0])
+
+
+def _is_installed(store: ModelStore, kind: str, model_id: str) -> bool:
+    return (store.folder_for(kind, model_id) / MANIFEST_NAME).is_file()
+
+
+def _ordered_routes(routes: list[Route], defaults: HardwareDefaults) -> list[Route]:
+    """Routes in catalog order, those using models of the avoided tier last."""
+    if not defaults.avoid_tier:
+        return routes
+    return sorted(routes, key=lambda r: any(s.model.tier == defaults.avoid_tier for s in r.steps))
+
+
+def choose_route(routes: list[Route], defaults: HardwareDefaults, store: ModelStore) -> Route:
+    """An installed route when there is one (the app would use it), else the recommended."""
+    for route in routes:
+        if all(_is_installed(store, "translation", s.model.id) for s in route.steps):
+            return route
+    return _ordered_routes(routes, defaults)[0]
+
+
+def plan_for_pair(
+    pair: str,
+    store: ModelStore | None = None,
+    hardware: Hardware | None = None,
+    catalog: ModelCatalog | None = None,
+    whisper: str | None = None,
+) -> PairPlan:
+    """The models ``pair`` needs on ``hardware`` (detected by default), marked installed or not.
+
+    ``whisper`` picks a Whisper model instead of the hardware default. Any installed
+    Whisper model, or the offline base packages, satisfies recognition when none is asked for.
+    """
+    store = store or ModelStore()
+    hardware = hardware or Hardware.detect()
+    catalog = catalog or ModelCatalog.load()
+    staff, client = parse_pair(pair)
+    defaults = catalog.defaults_for(hardware)
+    items: dict[str, PlanItem] = {}
+
+    asr = catalog.whisper_model(whisper or defaults.whisper)
+    if whisper is None:
+        present = _installed_whisper(store, catalog)
+        if not _is_installed(store, "whisper", asr.id) and present:
+            asr = present
+    asr_installed = _is_installed(store, "whisper", asr.id) or (
+        asr.id == "base" and offline_base_available()
+    )
+    items[asr.store_id] = PlanItem(
+        name=asr.store_id,
+        model_id=asr.id,
+        kind="whisper",
+        repo=asr.repo,
+        revision=asr.revision,
+        family="whisper",
+        size_mb=asr.size_mb,
+        licence=asr.licence,
+        non_commercial=asr.non_commercial,
+        purpose="speech recognition",
+        installed=asr_installed,
+        quality=asr.quality,
+    )
+    for source, target in ((staff, client), (client, staff)):
+        route = choose_route(catalog.translation.routes(source, target), defaults, store)
+        path = "→".join([route.source] + [s.target for s in route.steps])
+        for index, step in enumerate(route.steps):
+            model = step.model
+            purpose = path if len(route.steps) == 1 else f"{path} (step {index + 1})"
+            if model.id in items:
+                purpose = f"{items[model.id].purpose}; {purpose}"
+            items[model.id] = PlanItem(
+                name=model.id,
+                model_id=model.id,
+                kind="translation",
+                repo=model.repo,
+                revision=model.revision,
+                family=model.family,
+                size_mb=model.size_mb,
+                licence=model.licence,
+                non_commercial=model.non_commercial,
+                purpose=purpose,
+                installed=_is_installed(store, "translation", model.id),
+                quality=model.quality,
+            )
+    return PairPlan(f"{staff}-{client}", hardware, defaults, tuple(items.values()))
+
+
+def _installed_whisper(store: ModelStore, catalog: ModelCatalog):
+    for model in catalog.whisper.values():
+        if _is_installed(store, "whisper", model.id):
+            return model
+    return None
+
+
+def install_item(
+    store: ModelStore,
+    item: PlanItem,
+    catalog: ModelCatalog | None = None,
+    on_progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> InstalledModel:
+    """Download one planned model at its catalog revision, fetching only the files it needs."""
+    catalog = catalog or ModelCatalog.load()
+    if item.kind == "whisper" and item.model_id == "base" and offline_base_available():
+        from models.store import read_manifest
+        from models.whisper import ensure_whisper_base
+
+        folder = ensure_whisper_base(store.root)
+        return InstalledModel(folder, read_manifest(folder))
+    return install_from_hub(
+        store,
+        item.kind,
+        item.model_id,
+        item.repo,
+        revision=item.revision,
+        allow_patterns=catalog.files_for(item.kind, item.family),
+        on_progress=on_progress,
+        cancel=cancel,
+    )
+
+
+def install_missing(
+    plan: PairPlan,
+    store: ModelStore,
+    catalog: ModelCatalog | None = None,
+    on_progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> list[InstalledModel]:
+    """Install every missing model of ``plan``, one after another."""
+    return [install_item(store, item, catalog, on_progress, cancel) for item in plan.missing]
+
+
+def item_for_name(name: str, store: ModelStore, catalog: ModelCatalog) -> PlanItem:
+    """A single model by the name the user typed: a catalog id or ``whisper-<size>``."""
+    if name in catalog.translation.models:
+        model = catalog.translation.models[name]
+        return PlanItem(
+            name=model.id,
+            model_id=model.id,
+            kind="translation",
+            repo=model.repo,
+            revision=model.revision,
+            family=model.family,
+            size_mb=model.size_mb,
+            licence=model.licence,
+            non_commercial=model.non_commercial,
+            purpose="translation",
+            installed=_is_installed(store, "translation", model.id),
+            quality=model.quality,
+        )
+    size = name.removeprefix("whisper-")
+    if size in catalog.whisper:
+        asr = catalog.whisper[size]
+        repo, revision, size_mb, licence = asr.repo, asr.revision, asr.size_mb, asr.licence
+    else:
+        from faster_whisper.utils import _MODELS as FASTER_WHISPER_REPOS
+
+        if size not in FASTER_WHISPER_REPOS or not name.startswith("whisper-"):
+            known = ", ".join(sorted(catalog.translation.models)[:4])
+            raise ModelError(
+                f"Unknown model or pair {name!r}: use a pair such as fi-en, a catalog model "
+                f"id ({known}, ...) or whisper-SIZE ({', '.join(catalog.whisper)})."
+            )
+        repo, revision, size_mb, licence = FASTER_WHISPER_REPOS[size], "main", 0, "see its card"
+    return PlanItem(
+        name=f"whisper-{size}",
+        model_id=size,
+        kind="whisper",
+        repo=repo,
+        revision=revision,
+        family="whisper",
+        size_mb=size_mb,
+        licence=licence,
+        non_commercial=False,
+        purpose="speech recognition",
+        installed=_is_installed(store, "whisper", size),
+    )
