@@ -1,6 +1,7 @@
 """The translation catalog: every required language is served in both directions."""
 
 import pytest
+from tiny_models import tiny_marian  # noqa: F401  (fixture)
 
 from interpreter.translate.base import TranslationError
 from models.translation_routes import TranslationCatalog
@@ -57,3 +58,20 @@ def test_broken_catalog_file_is_named(tmp_path):
     bad.write_text("[models.x]\nrepo = 'a/b'\n")
     with pytest.raises(TranslationError, match=r"catalog\.toml"):
         TranslationCatalog.load(bad)
+
+
+def test_damaged_installed_model_is_refused_with_the_fix(tmp_path, tiny_marian):  # noqa: F811
+    import shutil
+
+    from interpreter.translate.loader import build_engine
+    from models.store import write_manifest
+
+    folder = tmp_path / "translation" / "opus-mt-fi-en"
+    shutil.copytree(tiny_marian.path, folder)
+    write_manifest(folder, "opus-mt-fi-en", "translation", "hub", "Helsinki-NLP/opus-mt-fi-en")
+    engine = build_engine("fi", "en", models_dir=tmp_path, prefer="transformers")
+    assert engine.route_id == "opus-mt-fi-en"
+    weights = next(folder.glob("*.safetensors"))
+    weights.write_bytes(weights.read_bytes()[:-10])  # truncated, as by a full disk
+    with pytest.raises(TranslationError, match=r"opus-mt-fi-en .* is damaged .*models remove"):
+        build_engine("fi", "en", models_dir=tmp_path, prefer="transformers")

@@ -77,6 +77,8 @@ def build_engine(
         if found is None:
             raise TranslationError(_not_installed(source, target, routes, models_dir))
         route, folders = found
+        for folder in folders:
+            _refuse_damaged(folder)
         steps = [
             load_backend(
                 spec_from_folder(
@@ -95,6 +97,20 @@ def build_engine(
         if route.non_commercial:
             logger.warning("route %s uses a non-commercial licence (%s)", route.id, route.licences)
     return TranslationEngine(source, target, route_id, steps, glossary=glossary, cache=cache)
+
+
+def _refuse_damaged(folder: Path) -> None:
+    """A model installed with a manifest must still match it (sizes: fast enough per start)."""
+    from models.store import MANIFEST_NAME, verify_folder
+
+    if (folder / MANIFEST_NAME).is_file():
+        problems = verify_folder(folder, full=False)
+        if problems:
+            raise TranslationError(
+                f"Translation model {folder.name} in {folder} is damaged "
+                f"({'; '.join(problems)}). Remove it (interpreter models remove {folder.name}) "
+                "and install or import it again."
+            )
 
 
 def _not_installed(source: str, target: str, routes: list[Route], models_dir: Path) -> str:
