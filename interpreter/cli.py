@@ -106,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     from models.commands import add_models_parser
 
     add_models_parser(sub)
+    from interpreter.phrases.commands import add_phrases_parser
+
+    add_phrases_parser(sub)
     sub.add_parser("devices", help="list audio input devices")
     sub.add_parser("doctor", help="check the installation and say what is missing")
     return parser
@@ -141,6 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_translate(args)
         if args.command == "models":
             return _run_models(args)
+        if args.command == "phrases":
+            return _run_phrases(args)
         if args.command == "devices":
             return _run_devices()
         if args.command == "doctor":
@@ -184,6 +189,18 @@ def _run_models(args: argparse.Namespace) -> int:
         return run_models(args, sys.stdout)
     except (ModelError, TranslationError) as exc:
         raise UserError(str(exc)) from exc
+
+
+def _run_phrases(args: argparse.Namespace) -> int:
+    from interpreter.phrases.commands import PhrasesError, run_phrases
+    from interpreter.translate.base import TranslationError
+    from interpreter.translate.glossary import GlossaryError
+    from models.whisper import ModelError
+
+    try:
+        return run_phrases(args, sys.stdout, sys.stderr)
+    except (PhrasesError, TranslationError, GlossaryError, ModelError, OSError) as exc:
+        raise UserError(str(exc).replace("\n", " ")) from exc
 
 
 def _has_input_device() -> bool:

@@ -170,7 +170,7 @@ class _Parser:
         if header is None:
             self.problem(0, "no header row (id, side, lang, text, ref:<lang> ...)")
             raise PhraseSetError(self.path, self.problems)
-        languages = self._languages(header, header_line)
+        languages = self._languages(header, header_line, rows)
         phrases = self._phrases(header, rows, languages) if not self.problems else []
         if not self.problems and not phrases:
             self.problem(0, "no phrases: add rows below the header")
@@ -206,7 +206,10 @@ class _Parser:
         if not refs and all(c in header for c in REQUIRED_COLUMNS):
             self.problem(number, "no reference columns: add at least one ref:<lang> column")
 
-    def _languages(self, header: list[str], number: int) -> tuple[str, ...]:
+    def _languages(
+        self, header: list[str], number: int, rows: list[tuple[int, list[str]]]
+    ) -> tuple[str, ...]:
+        """The ``# languages:`` line, else Finnish first, then every other language used."""
         declared = self.metadata.get("languages", "").replace(",", " ").split()
         for code in declared:
             if code not in LANGUAGE_CODES:
@@ -215,6 +218,13 @@ class _Parser:
         if declared:
             return tuple(dict.fromkeys(declared))
         found = [m.group(1) for c in header if (m := _REF.match(c))]
+        if "lang" in header:
+            column = header.index("lang")
+            found += [
+                cells[column]
+                for _, cells in rows
+                if len(cells) > column and cells[column] in LANGUAGE_CODES
+            ]
         ordered = [STAFF_LANGUAGE] if STAFF_LANGUAGE in found else []
         return tuple(dict.fromkeys([*ordered, *found]))
 
@@ -241,16 +251,17 @@ class _Parser:
                 hint = " (a TSV file needs tabs, not spaces)" if len(cells) == 1 else ""
                 self.problem(number, f"{len(cells)} columns, the header has {len(header)}{hint}")
                 continue
-            phrase = self._phrase(number, dict(zip(header, cells, strict=True)), languages)
-            if phrase is None:
-                continue
-            if phrase.id in first_line:
+            row = dict(zip(header, cells, strict=True))
+            phrase_id = row["id"]
+            if phrase_id in first_line:
                 self.problem(
-                    number, f"duplicate id {phrase.id!r} (first on line {first_line[phrase.id]})"
+                    number, f"duplicate id {phrase_id!r} (first on line {first_line[phrase_id]})"
                 )
-                continue
-            first_line[phrase.id] = number
-            phrases.append(phrase)
+            elif phrase_id:
+                first_line[phrase_id] = number
+            phrase = self._phrase(number, row, languages)
+            if phrase is not None and first_line.get(phrase.id) == number:
+                phrases.append(phrase)
         return phrases
 
     def _phrase(
