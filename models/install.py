@@ -158,6 +158,8 @@ def install_from_hub(
             done += entry.size
             _report(on_progress, model_id, "download", done, total, entry.path)
         shutil.rmtree(staging / ".cache", ignore_errors=True)  # huggingface_hub's bookkeeping
+        if cancel is not None and cancel.is_set():
+            raise InstallCancelled("cancelled")
         if convert if convert is not None else kind == "translation":
             _report(on_progress, model_id, "convert", 0, 1, "CTranslate2 int8")
             from interpreter.translate.backends import convert_to_ctranslate2
@@ -166,6 +168,8 @@ def install_from_hub(
                 staging, staging / "ctranslate2", quantization="int8", force=True
             )
             _report(on_progress, model_id, "convert", 1, 1, "CTranslate2 int8")
+        if cancel is not None and cancel.is_set():
+            raise InstallCancelled("cancelled")
         _report(on_progress, model_id, "verify", 0, 1)
         write_manifest(staging, model_id, kind, "hub", repo, info.sha)
         if target.exists():
