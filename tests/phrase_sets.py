@@ -1,8 +1,10 @@
-"""Phrase sets for tests, written from the trained models' phrase pairs."""
+"""Phrase sets for tests, written from the trained models' phrase pairs, and a reader
+for the HTML reports."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html.parser import HTMLParser
 from pathlib import Path
 
 from trained_marian import PHRASE_PAIRS
@@ -42,3 +44,43 @@ def write_trained_set(
     path = folder / name
     path.write_text("".join(lines), encoding="utf-8")
     return path
+
+
+class ReportParser(HTMLParser):
+    """Tables (rows of cell texts), images, scripts and all text of an HTML report."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self.images: list[dict[str, str]] = []
+        self.scripts = 0
+        self.text: list[str] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+        elif tag == "img":
+            self.images.append(dict(attrs))
+        elif tag == "script":
+            self.scripts += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def parse_report(path: Path) -> ReportParser:
+    parser = ReportParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser

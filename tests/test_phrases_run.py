@@ -11,13 +11,12 @@ import signal
 import subprocess
 import sys
 import threading
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import sacrebleu
 from cli_helpers import run_cli
-from phrase_sets import MARKUP_REFERENCE, write_trained_set
+from phrase_sets import MARKUP_REFERENCE, parse_report, write_trained_set
 from tiny_models import tiny_marian  # noqa: F401  (fixture)
 from trained_marian import (  # noqa: F401  (fixtures)
     PHRASE_PAIRS,
@@ -32,46 +31,6 @@ from interpreter.phrases.results import MT_STAGE, RunResult
 from interpreter.phrases.runner import RunOptions, run_phrase_set
 
 pytestmark = pytest.mark.slow
-
-
-class ReportParser(HTMLParser):
-    """Tables (rows of cell texts), images, scripts and all text of an HTML report."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: list[list[list[str]]] = []
-        self.images: list[dict[str, str]] = []
-        self.scripts = 0
-        self.text: list[str] = []
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tr":
-            self.tables[-1].append([])
-        elif tag in ("td", "th"):
-            self._cell = []
-        elif tag == "img":
-            self.images.append(dict(attrs))
-        elif tag == "script":
-            self.scripts += 1
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._cell is not None:
-            self.tables[-1][-1].append("".join(self._cell).strip())
-            self._cell = None
-
-    def handle_data(self, data):
-        self.text.append(data)
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def parse_report(path: Path) -> ReportParser:
-    parser = ReportParser()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser
 
 
 def models_args(fi_en: Path, en_fi: Path) -> list[str]:
