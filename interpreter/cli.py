@@ -128,15 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     configure_logging(args.verbose)
     if args.command is None:
-        # The desk window arrives with the UI; until then the app is the live listener.
-        args = parser.parse_args(["listen", *(argv or sys.argv[1:])])
-        if not _has_input_device():
-            print(
-                "No microphone found, so there is nothing to listen to. Connect one and start "
-                "again, or try a recording: interpreter listen --replay FILE",
-                file=sys.stderr,
-            )
-            return 0
+        # The desk window; `interpreter listen` stays the terminal listener.
+        from ui.app import run_desk
+
+        return run_desk()
     try:
         if args.command == "listen":
             return _run_listen(args)
@@ -201,16 +196,6 @@ def _run_phrases(args: argparse.Namespace) -> int:
         return run_phrases(args, sys.stdout, sys.stderr)
     except (PhrasesError, TranslationError, GlossaryError, ModelError, OSError) as exc:
         raise UserError(str(exc).replace("\n", " ")) from exc
-
-
-def _has_input_device() -> bool:
-    from interpreter.audio.base import AudioError
-    from interpreter.audio.devices import list_input_devices
-
-    try:
-        return bool(list_input_devices())
-    except AudioError:
-        return True  # not a missing microphone: let listen report the real problem
 
 
 def _run_devices() -> int:

@@ -160,16 +160,21 @@ def build_listening_session(
     *,
     engine: WhisperEngine | None = None,
     translation_engines: Mapping[tuple[str, str], TranslationEngine] | None = None,
+    source: AudioSource | None = None,
 ) -> ListeningSession:
     """Everything a conversation needs, loaded once. Events go to ``on_event`` (any
     thread) when given, else to the pipeline's queue (recognition events only).
 
     ``engine`` and ``translation_engines`` are models already loaded by the caller (a
     phrase-set run loads them once for many short sessions); otherwise they are loaded
-    from ``settings``.
+    from ``settings``. ``source`` replaces the one ``settings`` describe (the desk window
+    opens microphones through its own device list; it counts as live).
     """
     pair = LanguagePair.parse(settings.pair)
-    source, live = build_source(settings)  # before the models: bad input fails fast
+    if source is None:
+        source, live = build_source(settings)  # before the models: bad input fails fast
+    else:
+        live = True
     glossary = Glossary.load(settings.glossary) if settings.glossary else None
     if engine is None:
         engine = load_engine(

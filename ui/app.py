@@ -1,0 +1,95 @@
+"""Starting the desk: the staff window first, everything slow in the background.
+
+``interpreter`` with no command calls :func:`run_desk`. Without a display it prints how
+to go on instead of letting Qt abort.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+NO_DISPLAY_MESSAGE = (
+    "interpreter: no display found (DISPLAY and WAYLAND_DISPLAY are unset), so the desk "
+    "window cannot open. Start a desktop session, or use the terminal listener: "
+    "interpreter listen"
+)
+
+
+def display_problem(
+    env: Mapping[str, str] | None = None, platform: str | None = None
+) -> str | None:
+    """Why no window can open here, or None. Only Linux/BSD need an X or Wayland display."""
+    env = os.environ if env is None else env
+    platform = platform or sys.platform
+    if platform.startswith(("win", "darwin", "cygwin")):
+        return None
+    if any(env.get(name) for name in DISPLAY_VARIABLES):
+        return None
+    return NO_DISPLAY_MESSAGE
+
+
+@dataclass
+class Desk:
+    """The two windows and the controller joining them to the core."""
+
+    staff: Any
+    client: Any
+    controller: Any
+
+    def show(self) -> None:
+        self.staff.show()
+        self.controller.placer.place()
+
+
+def build_desk(
+    settings: Any = None,
+    base_options: dict[str, Any] | None = None,
+    sounddevice: Any = None,
+    dialog_factory: Any = None,
+) -> Desk:
+    """Create both windows and the controller (nothing is loaded until ``controller.start``)."""
+    from ui.client_window import ClientWindow
+    from ui.controller import DeskController
+    from ui.settings import DeskSettings
+    from ui.staff_window import StaffWindow
+
+    settings = settings or DeskSettings()
+    staff = StaffWindow()
+    client = ClientWindow(settings.font_pt)
+    controller = DeskController(staff, client, settings, base_options, sounddevice, dialog_factory)
+    return Desk(staff, client, controller)
+
+
+def run_desk() -> int:
+    """Open the desk windows and run until the staff window closes."""
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui.i18n import install_translator
+    from ui.settings import APPLICATION, ORGANIZATION, DeskSettings
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setQuitOnLastWindowClosed(False)  # the client window alone keeps nothing open
+    settings = DeskSettings()
+    install_translator(app, settings.ui_language)
+    desk = build_desk(settings)
+    desk.staff.closing.connect(app.quit)
+    app.aboutToQuit.connect(desk.controller.shutdown)
+    app.aboutToQuit.connect(settings.sync)
+    desk.show()
+    QTimer.singleShot(0, desk.controller.start)  # after the first paint
+    return app.exec()

@@ -1,0 +1,115 @@
+"""The desk's persisted settings, typed, on top of QSettings.
+
+The QSettings object is injected: the app uses the per-user default, tests an INI file in
+a temporary folder, so a test never touches a real desk's settings.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+
+DEFAULT_PAIR = "fi-en"
+DEFAULT_FONT_PT = 32
+MIN_FONT_PT, MAX_FONT_PT = 16, 96
+MODES = ("auto", "push")
+THEMES = ("light", "dark")
+UI_LANGUAGES = ("auto", "fi", "sv", "en")
+ORGANIZATION, APPLICATION = "desk-interpreter", "desk"
+
+
+class DeskSettings:
+    """Pair, microphone, speaker mode, client font size, theme, UI language and export."""
+
+    def __init__(self, store: QSettings | None = None) -> None:
+        self.store = store if store is not None else QSettings(ORGANIZATION, APPLICATION)
+
+    def _get(self, key: str, default: str) -> str:
+        value = self.store.value(key, default)
+        return str(value) if value is not None else default
+
+    def _choice(self, key: str, default: str, allowed: tuple[str, ...]) -> str:
+        value = self._get(key, default)
+        return value if value in allowed else default
+
+    @property
+    def pair(self) -> str:
+        value = self._get("pair", DEFAULT_PAIR).lower()
+        return value if value.startswith("fi-") and len(value) > 3 else DEFAULT_PAIR
+
+    @pair.setter
+    def pair(self, value: str) -> None:
+        self.store.setValue("pair", value)
+
+    @property
+    def device(self) -> str:
+        """The microphone's name ('' for the system default): names survive re-plugging,
+        indexes do not."""
+        return self._get("device", "")
+
+    @device.setter
+    def device(self, value: str) -> None:
+        self.store.setValue("device", value)
+
+    @property
+    def mode(self) -> str:
+        return self._choice("mode", "auto", MODES)
+
+    @mode.setter
+    def mode(self, value: str) -> None:
+        self.store.setValue("mode", value)
+
+    @property
+    def font_pt(self) -> int:
+        try:
+            value = int(self._get("client_font_pt", str(DEFAULT_FONT_PT)))
+        except ValueError:
+            value = DEFAULT_FONT_PT
+        return min(MAX_FONT_PT, max(MIN_FONT_PT, value))
+
+    @font_pt.setter
+    def font_pt(self, value: int) -> None:
+        self.store.setValue("client_font_pt", min(MAX_FONT_PT, max(MIN_FONT_PT, int(value))))
+
+    @property
+    def theme(self) -> str:
+        return self._choice("theme", "light", THEMES)
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        self.store.setValue("theme", value)
+
+    @property
+    def ui_language(self) -> str:
+        return self._choice("ui_language", "auto", UI_LANGUAGES)
+
+    @ui_language.setter
+    def ui_language(self, value: str) -> None:
+        self.store.setValue("ui_language", value)
+
+    @property
+    def export_enabled(self) -> bool:
+        return self._get("export_enabled", "false").lower() in ("true", "1")
+
+    @export_enabled.setter
+    def export_enabled(self, value: bool) -> None:
+        self.store.setValue("export_enabled", "true" if value else "false")
+
+    @property
+    def export_folder(self) -> str:
+        return self._get("export_folder", "")
+
+    @export_folder.setter
+    def export_folder(self, value: str) -> None:
+        self.store.setValue("export_folder", value)
+
+    @property
+    def attention_view(self) -> bool:
+        """One screen: the client window covers the screen (True) or shares it (False)."""
+        return self._get("attention_view", "false").lower() in ("true", "1")
+
+    @attention_view.setter
+    def attention_view(self, value: bool) -> None:
+        self.store.setValue("attention_view", "true" if value else "false")
+
+    def sync(self) -> None:
+        self.store.sync()
