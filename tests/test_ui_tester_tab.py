@@ -1,0 +1,243 @@
+"""The Tester tab, offscreen: load a set, run it with the trained translation models, rate,
+save, reopen, export, write the report, cancel and resume, show a broken set's problems,
+and play a phrase's recording through a private PulseAudio daemon."""
+
+from __future__ import annotations
+
+import csv
+import threading
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pulse import pulse_server  # noqa: F401  (fixture)
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+from trained_marian import PHRASE_PAIRS, trained_marian_en_fi, trained_marian_fi_en  # noqa: F401
+
+from interpreter.phrases.metrics import sentence_chrf
+from interpreter.phrases.results import RunResult
+from interpreter.translate.loader import build_engine
+from ui import tester_tab
+from ui.tester_model import COLUMNS
+
+# The tab's class is reached through its module: a module-level name "Test*" is collected.
+
+RUN_TIMEOUT_MS = 180_000
+FILE_TIMEOUT_MS = 60_000
+
+
+def write_set(folder: Path, audio: Path | None = None) -> Path:
+    """Every trained pair both ways: Finnish staff phrases, English client phrases."""
+    lines = ["# name: Trained pairs", "# review: test references", ""]
+    lines.append("id\tside\tlang\ttext\tref:en\tref:fi\taudio")
+    for index, (fi, en) in enumerate(PHRASE_PAIRS, start=1):
+        clip = audio.name if audio is not None and index == 1 else ""
+        lines.append(f"s{index:02d}\tstaff\tfi\t{fi}\t{en}\t\t{clip}")
+    for index, (fi, en) in enumerate(PHRASE_PAIRS, start=1):
+        lines.append(f"c{index:02d}\tclient\ten\t{en}\t\t{fi}\t")
+    path = folder / "trained-pairs.tsv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def tab(qtbot, tmp_path: Path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("tester/runs_dir", str(tmp_path / "runs"))
+    widget = tester_tab.TesterTab(settings)
+    qtbot.addWidget(widget)
+    yield widget
+    widget.shutdown()
+
+
+@pytest.fixture
+def loaded(
+    qtbot,
+    tab: tester_tab.TesterTab,
+    tmp_path: Path,
+    trained_marian_fi_en,  # noqa: F811
+    trained_marian_en_fi,  # noqa: F811
+):
+    """The tab with the trained-pairs set loaded and the trained models chosen."""
+    path = write_set(tmp_path, audio=tone(tmp_path / "s01.wav"))
+    with qtbot.waitSignal(tab.set_loaded, timeout=FILE_TIMEOUT_MS):
+        tab.load_set(str(path))
+    assert tab.pair_combo.currentText() == "fi-en"
+    tab.model_edits["to_client"].setText(str(trained_marian_fi_en))
+    tab.model_edits["to_staff"].setText(str(trained_marian_en_fi))
+    return tab
+
+
+def tone(path: Path, seconds: float = 0.3) -> Path:
+    t = np.arange(int(16_000 * seconds)) / 16_000
+    samples = (0.2 * np.sin(2 * np.pi * 440 * t) * 32767).astype(np.int16)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16_000)
+        out.writeframes(samples.tobytes())
+    return path
+
+
+def cell(tab: tester_tab.TesterTab, row: int, column: str) -> str:
+    return tab.model.index(row, COLUMNS.index(column)).data()
+
+
+def select(tab: tester_tab.TesterTab, phrase_id: str) -> None:
+    tab.table.selectRow(tab.model.row_of(phrase_id))
+    assert tab.rating_panel.phrase_id == phrase_id
+
+
+def test_run_rate_save_reopen_export_and_report(
+    qtbot,
+    loaded: tester_tab.TesterTab,
+    tmp_path: Path,
+    trained_marian_fi_en,  # noqa: F811
+    trained_marian_en_fi,  # noqa: F811
+) -> None:
+    tab = loaded
+    with qtbot.waitSignal(tab.run_finished, timeout=RUN_TIMEOUT_MS) as finished:
+        qtbot.mouseClick(tab.run_button, Qt.MouseButton.LeftButton)
+    run = finished.args[0]
+    assert not run.cancelled
+    assert tab.model.rowCount() == 2 * len(PHRASE_PAIRS) == tab.progress.value()
+    # The table shows what the same models translate, scored against the references.
+    engines = {
+        "fi": build_engine("fi", "en", model_folder=trained_marian_fi_en),
+        "en": build_engine("en", "fi", model_folder=trained_marian_en_fi),
+    }
+    rows = [("fi", fi, en) for fi, en in PHRASE_PAIRS] + [("en", en, fi) for fi, en in PHRASE_PAIRS]
+    for row, (lang, source, reference) in enumerate(rows):
+        expected = engines[lang].translate(source).translation
+        assert cell(tab, row, "source") == source
+        assert cell(tab, row, "translation") == expected
+        assert cell(tab, row, "chrf") == f"{sentence_chrf(expected, [reference]):.1f}"
+        assert float(cell(tab, row, "latency")) >= 0
+    run_path = tab.run_path
+    assert run_path is not None and run_path.parent == tmp_path / "runs"
+    qtbot.waitUntil(run_path.exists, timeout=FILE_TIMEOUT_MS)
+
+    # Selecting a row shows its references; the tester rates two phrases.
+    select(tab, "s02")
+    assert PHRASE_PAIRS[1][1] in tab.rating_panel.details.toPlainText()
+    tab.rating_panel.adequacy_group.button(4).click()
+    select(tab, "c03")
+    tab.rating_panel.adequacy_group.button(2).click()
+    tab.rating_panel.misleading.setChecked(True)
+    QTest.keyClicks(tab.rating_panel.comment, "says card, not document")
+    assert cell(tab, tab.model.row_of("s02"), "rating") == "4/5"
+    assert cell(tab, tab.model.row_of("c03"), "rating") == "2/5 misleading"
+
+    # Ratings are saved into the run's own file shortly after the last change.
+    def saved_with_ratings() -> bool:
+        return len(RunResult.from_json(run_path).ratings) == 2
+
+    qtbot.waitUntil(saved_with_ratings, timeout=FILE_TIMEOUT_MS)
+    saved = RunResult.from_json(run_path)
+    assert saved.ratings["s02"].adequacy == 4 and not saved.ratings["s02"].misleading
+    assert saved.ratings["c03"].adequacy == 2 and saved.ratings["c03"].misleading
+    assert saved.ratings["c03"].comment == "says card, not document"
+
+    # Reopening the run shows the ratings again.
+    tab.table.clearSelection()
+    with qtbot.waitSignal(tab.run_finished, timeout=FILE_TIMEOUT_MS):
+        tab.open_run(run_path)
+    assert cell(tab, tab.model.row_of("c03"), "rating") == "2/5 misleading"
+    select(tab, "c03")
+    assert tab.rating_panel.misleading.isChecked()
+    assert tab.rating_panel.comment.text() == "says card, not document"
+
+    csv_path = tmp_path / "ratings.csv"
+    with qtbot.waitSignal(tab.file_saved, timeout=FILE_TIMEOUT_MS) as done:
+        tab.export_ratings(csv_path)
+    assert done.args == ["ratings", str(csv_path)]
+    with csv_path.open(encoding="utf-8") as rows:
+        table = {row["phrase_id"]: row for row in csv.DictReader(rows)}
+    assert set(table) == {"s02", "c03"}
+    assert table["c03"]["misleading"] == "1" and table["s02"]["adequacy"] == "4"
+
+    report = tmp_path / "report.html"
+    with qtbot.waitSignal(tab.file_saved, timeout=FILE_TIMEOUT_MS):
+        tab.write_report(report)
+    text = report.read_text(encoding="utf-8")
+    assert "says card, not document" in text and "2 phrase(s) rated" in text
+
+
+def test_cancel_keeps_partial_results_and_resume_finishes(
+    qtbot, loaded: tester_tab.TesterTab
+) -> None:
+    tab = loaded
+    proceed = threading.Event()
+
+    def hold_after_first(done: int, _total: int, _result: object) -> None:
+        if done == 1:  # runs on the worker thread: the run waits until the test has cancelled
+            proceed.wait(60)
+
+    tab.run_worker.progress.connect(hold_after_first, Qt.ConnectionType.DirectConnection)
+    with qtbot.waitSignal(tab.run_finished, timeout=RUN_TIMEOUT_MS) as finished:
+        tab.start_run()
+        qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=RUN_TIMEOUT_MS)
+        assert tab.cancel_button.isEnabled() and not tab.run_button.isEnabled()
+        qtbot.mouseClick(tab.cancel_button, Qt.MouseButton.LeftButton)
+        proceed.set()
+    run = finished.args[0]
+    assert run.cancelled and len(run.results) == 1 == tab.model.rowCount()
+    assert "Cancelled" in tab.status.text()
+    qtbot.waitUntil(lambda: tab.run_path.exists(), timeout=FILE_TIMEOUT_MS)
+    assert RunResult.from_json(tab.run_path).cancelled
+
+    tab.rating_panel.adequacy_group.button(5).click()
+    assert tab.resume_button.isEnabled()
+    with qtbot.waitSignal(tab.run_finished, timeout=RUN_TIMEOUT_MS) as finished:
+        qtbot.mouseClick(tab.resume_button, Qt.MouseButton.LeftButton)
+    resumed = finished.args[0]
+    assert not resumed.cancelled and len(resumed.results) == 2 * len(PHRASE_PAIRS)
+    assert resumed.results[0] == run.results[0]  # kept, not run again
+    assert resumed.ratings[run.results[0].phrase_id].adequacy == 5
+
+
+def test_broken_set_shows_every_problem_with_its_line(
+    qtbot, tab: tester_tab.TesterTab, tmp_path
+) -> None:
+    path = tmp_path / "broken.tsv"
+    path.write_text(
+        "id\tside\tlang\ttext\tref:en\tref:fi\n"
+        "a1\tstaff\tfi\tHyvää päivää.\tGood afternoon.\t\n"
+        "a2\tdesk\tfi\tKiitos.\tThank you.\t\n"
+        "a1\tstaff\tfi\tNäkemiin!\tGoodbye!\t\n"
+        "a4\tclient\ten\tHello.\t\t\n",
+        encoding="utf-8",
+    )
+    with qtbot.waitSignal(tab.error_shown, timeout=FILE_TIMEOUT_MS) as shown:
+        tab.load_set(str(path))
+    message = shown.args[0]
+    for line, words in ((3, "side"), (4, "duplicate id"), (5, "no reference")):
+        assert f"line {line}: " in message and words in message
+    assert str(path) in message
+    assert tab.error_box.isVisibleTo(tab) and tab.error_box.toPlainText() == message
+    assert not tab.run_button.isEnabled()
+
+
+def test_play_a_recording_and_report_a_missing_file(
+    qtbot,
+    loaded: tester_tab.TesterTab,
+    pulse_server,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    tab = loaded
+    with qtbot.waitSignal(tab.run_finished, timeout=RUN_TIMEOUT_MS):
+        tab.start_run()
+    select(tab, "s01")
+    assert tab.rating_panel.play_button.isEnabled()
+    assert "s01.wav" in tab.rating_panel.details.toPlainText()
+    with qtbot.waitSignals([tab.player.started, tab.player.finished], timeout=FILE_TIMEOUT_MS):
+        qtbot.mouseClick(tab.rating_panel.play_button, Qt.MouseButton.LeftButton)
+    select(tab, "s02")
+    assert not tab.rating_panel.play_button.isEnabled()  # no recording for this phrase
+
+    missing = tmp_path / "gone.wav"
+    with qtbot.waitSignal(tab.error_shown, timeout=FILE_TIMEOUT_MS) as shown:
+        tab.rating_panel.play_requested.emit(str(missing))
+    assert str(missing) in shown.args[0] and "does not exist" in shown.args[0]
