@@ -66,12 +66,14 @@ def test_audio_run_in_real_time_with_recorded_and_synthesized_speech(
     assert str(whisper_base_dir) in "".join(report.text)
 
 
-def test_as_fast_as_possible_reports_no_latency(
+def test_as_fast_as_possible_reports_no_latency_and_survives_broken_audio(
     tmp_path, finnish_clips, whisper_base_dir, trained_marian_fi_en
 ):
     recorded, _ = finnish_clips[0]
+    broken = tmp_path / "broken.wav"
+    broken.write_text("not audio", encoding="utf-8")
     set_path = write_trained_set(
-        tmp_path, fi_en=(0,), en_fi=(), audio={0: recorded}, glossary=False
+        tmp_path, fi_en=(7, 0), en_fi=(), audio={0: recorded, 7: broken}, glossary=False
     )
     result = run_cli(
         "phrases", "run", str(set_path), "--audio", "--speed", "0", "--threads", "2",
@@ -80,6 +82,9 @@ def test_as_fast_as_possible_reports_no_latency(
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     run = RunResult.from_json(tmp_path / "fast.json")
-    (only,) = run.results
-    assert only.transcript and only.latency == {stage: None for stage in STAGES}
+    failed, heard = run.results
+    assert failed.error and str(broken) in failed.error and "Cannot decode" in failed.error
+    assert heard.error is None and heard.transcript
+    assert heard.latency == {stage: None for stage in STAGES}
     assert any("latencies are not measured" in note for note in run.notes)
+    assert "failed 1" in result.stdout
