@@ -172,26 +172,31 @@ def _summary_tables(run: RunResult, summary: dict[str, Any]) -> str:
 
 
 def _latency_figure(run: RunResult) -> str:
+    import numpy as np
+    from matplotlib.ticker import MaxNLocator
+
     figure = new_figure(8, 4)
     axes = figure.add_subplot(1, 1, 1)
     stages = STAGES if run.mode == "audio" else (MT_STAGE,)
-    plotted = False
+    series, labels = [], []
     for stage in stages:
         values = [r.latency.get(stage) for r in run.results if r.error is None]
-        values = [v for v in values if v is not None]
-        if values:
-            axes.hist(
-                values, bins=min(20, max(5, len(values))), alpha=0.6, label=STAGE_LABELS[stage]
-            )
-            plotted = True
-    if not plotted:
-        axes.text(0.5, 0.5, "no latencies measured", ha="center", va="center")
-    else:
+        measured = [v for v in values if v is not None]
+        if measured:
+            series.append(measured)
+            labels.append(STAGE_LABELS[stage])
+    if series:
+        # Shared bins, bars side by side: the stages can be compared bin by bin.
+        edges = np.histogram_bin_edges(np.concatenate(series), bins=min(20, max(5, len(series[0]))))
+        axes.hist(series, bins=edges, label=labels)
         axes.legend(fontsize=8)
+    else:
+        axes.text(0.5, 0.5, "no latencies measured", ha="center", va="center")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlabel("seconds")
     axes.set_ylabel("phrases")
     axes.set_title(f"Latency per phrase ({run.mode} mode)")
-    figure.subplots_adjust(bottom=0.2)
+    figure.subplots_adjust(bottom=0.22)
     return figure_html(figure, provenance(run), "latency histogram")
 
 
@@ -213,11 +218,12 @@ def _score_figure(run: RunResult) -> str:
             label="WER %",
         )
     axes.set_xticks(list(positions), [r.phrase_id for r in results], rotation=90, fontsize=7)
-    axes.set_ylim(0, 105)
+    wer = [100 * r.scores.get("wer", 0.0) for r in results]
+    axes.set_ylim(0, max([105.0, *(w + 5 for w in wer)]))  # WER may pass 100 %
     axes.set_ylabel("score")
     axes.set_title("Scores per phrase")
     axes.legend(fontsize=8)
-    figure.subplots_adjust(bottom=0.35)
+    figure.subplots_adjust(bottom=0.3)
     return figure_html(figure, provenance(run), "per-phrase scores")
 
 
