@@ -18,6 +18,7 @@ from interpreter.phrases.htmlkit import (
     describe_settings,
     esc,
     figure_html,
+    figure_size,
     new_figure,
     number,
     page,
@@ -223,14 +224,14 @@ def _phrase_rows(comparison: Comparison) -> str:
 
 def _delta_figure(comparison: Comparison) -> str:
     both = [p for p in comparison.phrases if p.delta("chrf") is not None]
-    figure = new_figure(max(8, 0.35 * len(both) + 2), 4.5)
+    figure = new_figure(*figure_size(len(both)))
     axes = figure.add_subplot(1, 1, 1)
     deltas = [p.delta("chrf") or 0.0 for p in both]
     colours = ["#3a9a3a" if d >= CHRF_MARGIN else "#c03030" if d <= -CHRF_MARGIN else "#999"
                for d in deltas]  # fmt: skip
     axes.bar(range(len(both)), deltas, color=colours)
     axes.axhline(0, color="black", linewidth=0.8)
-    axes.set_xticks(range(len(both)), [p.phrase_id for p in both], rotation=90, fontsize=7)
+    axes.set_xticks(range(len(both)), [p.phrase_id for p in both], rotation=90, fontsize=6)
     axes.set_ylabel("chrF B − A")
     axes.set_title("Per-phrase chrF difference (green: B better, red: B worse)")
     figure.subplots_adjust(bottom=0.35)

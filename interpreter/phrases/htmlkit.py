@@ -62,6 +62,11 @@ def new_figure(width: float = 8.0, height: float = 4.0):
     return figure
 
 
+def figure_size(phrases: int) -> tuple[float, float]:
+    """Inches for a per-phrase plot: wide enough for the ids, at most a wide screen."""
+    return min(24.0, max(8.0, 0.2 * phrases + 2)), 4.5
+
+
 def figure_html(figure, caption: str, alt: str) -> str:
     """The figure as an embedded PNG with its caption; the caption is also drawn into
     the image, so a copied picture still says where it came from."""

@@ -11,6 +11,7 @@ from interpreter.phrases.htmlkit import (
     describe_settings,
     esc,
     figure_html,
+    figure_size,
     new_figure,
     number,
     page,
@@ -202,7 +203,7 @@ def _latency_figure(run: RunResult) -> str:
 
 def _score_figure(run: RunResult) -> str:
     results = [r for r in run.results if r.error is None]
-    figure = new_figure(max(8, 0.35 * len(results) + 2), 4.5)
+    figure = new_figure(*figure_size(len(results)))
     axes = figure.add_subplot(1, 1, 1)
     positions = range(len(results))
     axes.bar(positions, [r.scores.get("chrf", 0.0) for r in results], label="chrF", alpha=0.7)
@@ -217,7 +218,7 @@ def _score_figure(run: RunResult) -> str:
             color="red",
             label="WER %",
         )
-    axes.set_xticks(list(positions), [r.phrase_id for r in results], rotation=90, fontsize=7)
+    axes.set_xticks(list(positions), [r.phrase_id for r in results], rotation=90, fontsize=6)
     wer = [100 * r.scores.get("wer", 0.0) for r in results]
     axes.set_ylim(0, max([105.0, *(w + 5 for w in wer)]))  # WER may pass 100 %
     axes.set_ylabel("score")
