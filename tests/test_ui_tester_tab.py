@@ -124,7 +124,8 @@ def test_run_rate_save_reopen_export_and_report(
     assert PHRASE_PAIRS[1][1] in tab.rating_panel.details.toPlainText()
     tab.rating_panel.adequacy_group.button(4).click()
     select(tab, "c03")
-    tab.rating_panel.adequacy_group.button(2).click()
+    QTest.keyClick(tab.table, Qt.Key.Key_2)  # the keys 0-5 rate the selected phrase
+    assert tab.rating_panel.adequacy_group.checkedId() == 2
     tab.rating_panel.misleading.setChecked(True)
     QTest.keyClicks(tab.rating_panel.comment, "says card, not document")
     assert cell(tab, tab.model.row_of("s02"), "rating") == "4/5"

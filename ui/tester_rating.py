@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -137,7 +137,8 @@ class RatingPanel(QWidget):
         else:
             rows.append((self.tr("Translation"), f"<b>{esc(result.translation)}</b>"))
         rows.append((self.tr("Reference(s)"), "<br>".join(esc(r) for r in result.references)))
-        scores = [f"{k} {result.scores[k]:.1f}" for k in ("chrf", "bleu") if k in result.scores]
+        names = {"chrf": "chrF", "bleu": "BLEU"}
+        scores = [f"{names[k]} {result.scores[k]:.1f}" for k in names if k in result.scores]
         if "wer" in result.scores:
             scores.append(f"WER {100 * result.scores['wer']:.1f} %")
         if scores:
@@ -159,12 +160,8 @@ class RatingPanel(QWidget):
         )
         return f"<table>{cells}</table>"
 
-    def keyPressEvent(self, event) -> None:
-        """Keys 1-5 rate the selected phrase, 0 clears the adequacy."""
-        key = event.key()
-        in_scale = Qt.Key.Key_0 <= key <= Qt.Key.Key_5
-        if in_scale and self._phrase_id is not None and not self.comment.hasFocus():
-            self.adequacy_group.button(key - Qt.Key.Key_0).setChecked(True)
-            self._emit()
-            return
-        super().keyPressEvent(event)
+    def set_adequacy(self, value: int) -> None:
+        """Rate the shown phrase 1-5 (0: not rated), as a click on that button would."""
+        button = self.adequacy_group.button(value)
+        if button is not None and button.isEnabled():
+            button.click()

@@ -57,6 +57,15 @@ class TesterSettings:
         self._set("audio", "true" if value else "false")
 
     @property
+    def fast(self) -> bool:
+        """Replay speech as fast as possible (no latencies) instead of in real time."""
+        return self._get("fast", "false").lower() in ("true", "1")
+
+    @fast.setter
+    def fast(self, value: bool) -> None:
+        self._set("fast", "true" if value else "false")
+
+    @property
     def asr_model(self) -> str:
         return self._get("asr_model", "base") or "base"
 

@@ -9,33 +9,26 @@ every change, so closing the window loses nothing. Run alone with ``python -m ui
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import sys
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QThread, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QCheckBox,
-    QComboBox,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QProgressBar,
-    QPushButton,
+    QHeaderView,
     QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from interpreter.phrases.ratings import Rating
-from ui.tester_model import ResultsModel
+from interpreter.phrases.ratings import ADEQUACY_SCALE, Rating
+from ui.tester_controls import TARGETS, TesterControls
+from ui.tester_files import RunFilesMixin
+from ui.tester_model import COLUMNS, ResultsModel
 from ui.tester_player import AudioPlayer
 from ui.tester_rating import RatingPanel
 from ui.tester_settings import TesterSettings
@@ -45,9 +38,12 @@ logger = logging.getLogger(__name__)
 
 #: Ratings are written this long after the last change (typing a comment is one save).
 SAVE_DELAY_MS = 800
+#: Columns of running text get a fixed starting width (the tester can drag them wider).
+TEXT_COLUMNS = ("source", "transcript", "translation")
+TEXT_COLUMN_WIDTH = 260
 
 
-class TesterTab(QWidget):
+class TesterTab(RunFilesMixin, QWidget):
     """Phrase-set testing for the staff window (or alone: ``python -m ui.tester_tab``)."""
 
     set_loaded = Signal(object)  # PhraseSet
@@ -91,88 +87,65 @@ class TesterTab(QWidget):
     # ---- layout -------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.set_combo = QComboBox()
-        self.set_combo.activated.connect(self._set_chosen)
-        self.open_set_button = QPushButton(self.tr("Open set file…"))
-        self.open_set_button.clicked.connect(self._choose_set_file)
-        self.pair_combo = QComboBox()
-        self.pair_combo.currentTextChanged.connect(self._pair_chosen)
-        self.audio_check = QCheckBox(self.tr("Speech (recordings or synthesized)"))
-        self.audio_check.setChecked(self.settings.audio)
-        self.audio_check.toggled.connect(lambda on: setattr(self.settings, "audio", on))
-        self.asr_edit = QLineEdit(self.settings.asr_model)
-        self.asr_edit.setToolTip(self.tr("Whisper model for speech: base, small, ... or a folder"))
-        self.model_edits = {"to_client": QLineEdit(), "to_staff": QLineEdit()}
-        for edit in self.model_edits.values():
-            edit.setPlaceholderText(self.tr("installed model"))
+        self.controls = c = TesterControls()
+        # The widgets tests and the staff window reach directly.
+        self.set_combo, self.pair_combo, self.audio_check = c.set_combo, c.pair_combo, c.audio_check
+        self.model_edits, self.progress, self.status = c.model_edits, c.progress, c.status
+        self.error_box, self.file_buttons = c.error_box, c.file_buttons
+        self.run_button, self.resume_button = c.run_button, c.resume_button
+        self.cancel_button = c.cancel_button
+        c.audio_check.setChecked(self.settings.audio)
+        c.fast_check.setChecked(self.settings.fast)
+        c.asr_edit.setText(self.settings.asr_model)
+        c.set_combo.activated.connect(lambda i: self.load_set(c.set_combo.itemData(i)))
+        c.open_set_button.clicked.connect(self._choose_set_file)
+        c.pair_combo.currentTextChanged.connect(self._pair_chosen)
+        c.audio_check.toggled.connect(lambda on: setattr(self.settings, "audio", on))
+        c.audio_check.toggled.connect(lambda _on: self._update_controls())
+        c.fast_check.toggled.connect(lambda on: setattr(self.settings, "fast", on))
+        for edit in c.model_edits.values():
             edit.editingFinished.connect(self._remember_models)
-        self.run_button = QPushButton(self.tr("Run"))
-        self.run_button.clicked.connect(lambda: self.start_run())
-        self.resume_button = QPushButton(self.tr("Resume"))
-        self.resume_button.setToolTip(self.tr("Continue a cancelled run of this set"))
-        self.resume_button.clicked.connect(lambda: self.start_run(resume=True))
-        self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.cancel_button.clicked.connect(self.cancel_run)
-        self.progress = QProgressBar()
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.error_box = QPlainTextEdit(readOnly=True)
-        self.error_box.setMaximumHeight(140)
-        self.error_box.hide()
+        c.run_button.clicked.connect(lambda: self.start_run())
+        c.resume_button.clicked.connect(lambda: self.start_run(resume=True))
+        c.cancel_button.clicked.connect(self.cancel_run)
+        c.file_buttons["open_run"].clicked.connect(self._choose_run_file)
+        for what in TARGETS:
+            c.file_buttons[what].clicked.connect(lambda _=False, w=what: self._choose_target(w))
 
         self.model = ResultsModel(self.ratings, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        for column, key in enumerate(COLUMNS):
+            if key in TEXT_COLUMNS:
+                header.resizeSection(column, TEXT_COLUMN_WIDTH)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show(cur))
         self.rating_panel = RatingPanel()
         self.rating_panel.rating_changed.connect(self.set_rating)
-
-        buttons = {
-            self.tr("Open run…"): self._choose_run_file,
-            self.tr("Save run as…"): lambda: self._choose_target("run", "JSON (*.json)"),
-            self.tr("Export ratings (CSV)…"): lambda: self._choose_target("ratings", "CSV (*.csv)"),
-            self.tr("Export results (CSV)…"): lambda: self._choose_target("results", "CSV (*.csv)"),
-            self.tr("Write report…"): lambda: self._choose_target("report", "HTML (*.html)"),
-        }
-        self.file_buttons: list[QPushButton] = []
-        files_row = QHBoxLayout()
-        for label, slot in buttons.items():
-            button = QPushButton(label)
-            button.clicked.connect(slot)
-            files_row.addWidget(button)
-            self.file_buttons.append(button)
-        files_row.addStretch(1)
-
-        set_row = QHBoxLayout()
-        for widget in (QLabel(self.tr("Phrase set:")), self.set_combo, self.open_set_button,
-                       QLabel(self.tr("Pair:")), self.pair_combo, self.audio_check,
-                       QLabel(self.tr("Whisper:")), self.asr_edit):  # fmt: skip
-            set_row.addWidget(widget)
-        set_row.addStretch(1)
-        self.model_labels = (QLabel(), QLabel())
-        models_row = QHBoxLayout()
-        for label, edit in zip(self.model_labels, self.model_edits.values(), strict=True):
-            models_row.addWidget(label)
-            models_row.addWidget(edit, 1)
-        run_row = QHBoxLayout()
-        for widget in (self.run_button, self.resume_button, self.cancel_button):
-            run_row.addWidget(widget)
-        run_row.addWidget(self.progress, 1)
+        self.table.installEventFilter(self)  # keys 0-5 in the table rate the selected phrase
         splitter = QSplitter()
         splitter.addWidget(self.table)
         splitter.addWidget(self.rating_panel)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
-        for row in (set_row, models_row, run_row, files_row):
-            layout.addLayout(row)
-        layout.addWidget(self.status)
-        layout.addWidget(self.error_box)
+        layout.addWidget(c)
         layout.addWidget(splitter, 1)
         self._update_controls()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Number keys in the results table set the adequacy: rate while moving down."""
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            value = event.key() - Qt.Key.Key_0
+            if value == 0 or value in ADEQUACY_SCALE:
+                self.rating_panel.set_adequacy(value)
+                return True
+        return super().eventFilter(watched, event)
 
     def _start_workers(self, player: AudioPlayer) -> None:
         self._threads: list[QThread] = []
@@ -243,13 +216,8 @@ class TesterTab(QWidget):
             self.set_combo.setCurrentIndex(index)
             self.load_set(self.set_combo.itemData(index))
 
-    def _set_chosen(self, index: int) -> None:
-        self.load_set(self.set_combo.itemData(index))
-
     def _choose_set_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open phrase set"), self.settings.last_dir,
-            self.tr("Phrase sets (*.tsv *.csv)"))  # fmt: skip
+        path = self.controls.ask_open_set(self.settings.last_dir)
         if path:
             self.settings.last_dir = str(Path(path).parent)
             self.load_set(path)
@@ -271,12 +239,7 @@ class TesterTab(QWidget):
             self.set_combo.addItem(phrase_set.path.name, str(phrase_set.path))
         self.set_combo.setCurrentIndex(self.set_combo.findData(str(phrase_set.path)))
         pairs = [f"fi-{lang}" for lang in phrase_set.languages if lang != "fi"]
-        self.pair_combo.blockSignals(True)
-        self.pair_combo.clear()
-        self.pair_combo.addItems(pairs)
-        if self.settings.pair in pairs:
-            self.pair_combo.setCurrentText(self.settings.pair)
-        self.pair_combo.blockSignals(False)
+        self.controls.set_pairs(pairs, self.settings.pair)
         self._pair_chosen(self.pair_combo.currentText())
         self._replace_results([], {})
         self.error_box.hide()
@@ -298,35 +261,36 @@ class TesterTab(QWidget):
         if not pair:
             return
         self.settings.pair = pair
-        client = pair.split("-", 1)[1]
-        for (key, edit), label in zip(self.model_edits.items(), self.model_labels, strict=True):
-            direction = f"fi-{client}" if key == "to_client" else f"{client}-fi"
-            label.setText(self.tr("Model {0}:").format(direction.replace("-", "→")))
-            edit.setText(self.settings.model_folder(direction))
-            edit.setProperty("direction", direction)
+        self.controls.show_directions(pair)
+        for key, direction in self.controls.directions(pair).items():
+            self.model_edits[key].setText(self.settings.model_folder(direction))
 
     def _remember_models(self) -> None:
-        for edit in self.model_edits.values():
-            if edit.property("direction"):
-                self.settings.set_model_folder(edit.property("direction"), edit.text().strip())
+        pair = self.pair_combo.currentText()
+        for key, direction in self.controls.directions(pair).items():
+            self.settings.set_model_folder(direction, self.model_edits[key].text().strip())
 
     # ---- running ------------------------------------------------------------------------
 
     def run_options(self):
         """The RunOptions the tab's controls describe."""
-        from interpreter.phrases.runner import RunOptions
+        from interpreter.phrases.runner import REAL_TIME, RunOptions
 
+        pair = self.pair_combo.currentText()
         models = {}
-        for edit in self.model_edits.values():
-            folder, direction = edit.text().strip(), edit.property("direction")
-            if folder and direction:
-                models[tuple(direction.split("-"))] = Path(folder)
-        self.settings.asr_model = self.asr_edit.text().strip() or "base"
+        for key, direction in self.controls.directions(pair).items():
+            folder = self.model_edits[key].text().strip()
+            if folder:
+                source, target = direction.split("-")
+                models[(source, target)] = Path(folder)
+        self.settings.asr_model = self.controls.asr_edit.text().strip() or "base"
+        fast = self.audio_check.isChecked() and self.controls.fast_check.isChecked()
         return RunOptions(
-            pair=self.pair_combo.currentText(),
+            pair=pair,
             audio=self.audio_check.isChecked(),
             asr_model=self.settings.asr_model,
             mt_models=models,
+            speed=0.0 if fast else REAL_TIME,
         )
 
     def start_run(self, resume: bool = False) -> None:
@@ -391,6 +355,8 @@ class TesterTab(QWidget):
         """Show ``results``, keeping the selected phrase selected where it is still there."""
         selected = self.rating_panel.phrase_id
         self.ratings = dict(ratings)
+        audio = self.run.mode == "audio" if self.run is not None else self.audio_check.isChecked()
+        self.table.setColumnHidden(COLUMNS.index("transcript"), not audio)
         self.model.set_results(results, self.ratings)
         self.rating_panel.show_result(None, None)
         if results:
@@ -415,112 +381,25 @@ class TesterTab(QWidget):
         if self.run is not None:
             self._save_timer.start()
 
-    def _flush_ratings(self) -> None:
-        if self._save_timer.isActive():
-            self._save_timer.stop()
-            self._autosave()
-
-    def _autosave(self) -> None:
-        if self.run is not None and self.run_path is not None:
-            self.save_run()
-
-    def _snapshot(self):
-        """A copy of the run with the current ratings, safe to hand to another thread."""
-        return dataclasses.replace(
-            self.run, ratings=dict(self.ratings), results=list(self.run.results)
-        )
-
-    # ---- files --------------------------------------------------------------------------
-
-    def save_run(self, path: str | Path | None = None) -> None:
-        """Write the run with its ratings to ``path`` (default: the run's own file)."""
-        if self.run is None:
-            return
-        if path is not None:
-            self.run_path = Path(path)
-        self._save_run.emit(self._snapshot(), str(self.run_path))
-
-    def open_run(self, path: str | Path) -> None:
-        """Open a run JSON file (ratings included); ratings are saved back into it."""
-        self._flush_ratings()
-        self._load_run.emit(str(path))
-
-    def export_ratings(self, path: str | Path) -> None:
-        if self.run is not None:
-            self._export_ratings.emit(self._snapshot(), str(path))
-
-    def export_results(self, path: str | Path) -> None:
-        if self.run is not None:
-            self._export_results.emit(self._snapshot(), str(path))
-
-    def write_report(self, path: str | Path) -> None:
-        """The HTML report of the run, the tester's ratings included."""
-        if self.run is not None:
-            self._write_report.emit(self._snapshot(), str(path))
-
-    def _run_loaded(self, run, path: str) -> None:
-        self.run, self.run_path = run, Path(path)
-        self._replace_results(run.results, run.ratings)
-        self.status.setText(
-            self.tr("Opened {0}: {1} phrases, {2} rated.").format(
-                path, len(run.results), len(run.ratings)
-            )
-        )
-        self._update_controls()
-        self.run_finished.emit(run)
-
-    def _saved(self, what: str, path: str) -> None:
-        if what != "run" or path != str(self.run_path):
-            self.status.setText(self.tr("Saved {0}").format(path))
-        self.file_saved.emit(what, path)
-
-    def _choose_run_file(self) -> None:
-        folder = str(self.settings.runs_dir)
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open run"), folder, self.tr("Runs (*.json)")
-        )
-        if path:
-            self.open_run(path)
-
-    def _choose_target(self, what: str, filter_: str) -> None:
-        if self.run is None:
-            return
-        suffix = {"run": ".json", "ratings": "-ratings.csv", "results": ".csv", "report": ".html"}
-        stem = self.run_path.stem if self.run_path else Path(self.run.set_path).stem
-        start = str(Path(self.settings.last_dir or self.settings.runs_dir) / (stem + suffix[what]))
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save"), start, filter_)
-        if not path:
-            return
-        self.settings.last_dir = str(Path(path).parent)
-        action = {"run": self.save_run, "ratings": self.export_ratings,
-                  "results": self.export_results, "report": self.write_report}[what]  # fmt: skip
-        action(path)
-
     # ---- state --------------------------------------------------------------------------
 
     def show_error(self, message: str) -> None:
-        self.error_box.setPlainText(message)
-        self.error_box.show()
-        self.status.setText(message.splitlines()[0] if message else "")
+        self.controls.show_error(message)
         self.error_shown.emit(message)
 
     def _update_controls(self) -> None:
-        idle = not self._running
-        for widget in (self.set_combo, self.open_set_button, self.pair_combo, self.audio_check,
-                       self.asr_edit, *self.model_edits.values()):  # fmt: skip
-            widget.setEnabled(idle)
-        self.run_button.setEnabled(idle and self.phrase_set is not None)
         resumable = (
             self.run is not None
             and self.run.cancelled
             and self.phrase_set is not None
             and Path(self.run.set_path) == Path(self.phrase_set.path)
         )
-        self.resume_button.setEnabled(idle and resumable)
-        self.cancel_button.setEnabled(self._running)
-        self.file_buttons[0].setEnabled(idle)
-        for button in self.file_buttons[1:]:
-            button.setEnabled(idle and self.run is not None)
+        self.controls.set_state(
+            running=self._running,
+            has_set=self.phrase_set is not None,
+            has_run=self.run is not None,
+            resumable=resumable,
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
