@@ -155,7 +155,7 @@ def test_ctrl_c_writes_partial_results_and_resume_completes(
     rows = "".join(
         f"r{n:03d}\tstaff\tfi\tHuone {n} on toisessa kerroksessa.\tRoom {n} is on the second "
         "floor.\n"
-        for n in range(1, 401)
+        for n in range(1, 151)
     )
     set_path = tmp_path / "rooms.tsv"
     set_path.write_text("id\tside\tlang\ttext\tref:en\n" + rows, encoding="utf-8")
@@ -165,7 +165,7 @@ def test_ctrl_c_writes_partial_results_and_resume_completes(
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stderr is not None
     seen = b""
-    while b"[  2/400]" not in seen:
+    while b"[  2/150]" not in seen:
         byte = process.stderr.read(1)
         assert byte, (seen, process.wait())
         seen += byte
@@ -174,7 +174,7 @@ def test_ctrl_c_writes_partial_results_and_resume_completes(
     assert process.returncode == 130, stderr.decode()
     assert b"Cancelled after" in stderr and b"--resume" in stderr
     partial = RunResult.from_json(tmp_path / "run.json")
-    assert partial.cancelled and 2 <= len(partial.results) < 400
+    assert partial.cancelled and 2 <= len(partial.results) < 150
     assert "Cancelled:" in (tmp_path / "run.html").read_text(encoding="utf-8")
 
     result = run_cli(
@@ -183,8 +183,8 @@ def test_ctrl_c_writes_partial_results_and_resume_completes(
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     done = RunResult.from_json(tmp_path / "run.json")
-    assert not done.cancelled and len(done.results) == 400
-    assert [r.phrase_id for r in done.results] == [f"r{n:03d}" for n in range(1, 401)]
+    assert not done.cancelled and len(done.results) == 150
+    assert [r.phrase_id for r in done.results] == [f"r{n:03d}" for n in range(1, 151)]
 
 
 def test_compare_highlights_the_better_model(
@@ -192,7 +192,7 @@ def test_compare_highlights_the_better_model(
     tiny_marian,
     trained_marian_fi_en,
 ):
-    set_path = write_trained_set(tmp_path, en_fi=())
+    set_path = write_trained_set(tmp_path, fi_en=range(6), en_fi=())
     runs = {}
     for name, model in (("a", tiny_marian.path), ("b", trained_marian_fi_en)):
         runs[name] = tmp_path / f"{name}.json"
@@ -211,7 +211,7 @@ def test_compare_highlights_the_better_model(
         for ra, rb in zip(a.results, b.results, strict=True)
         if rb.scores["chrf"] - ra.scores["chrf"] >= 1
     ]
-    assert len(better) >= 8  # random weights against a trained model
+    assert len(better) >= 5  # random weights against a trained model
     assert f"better: {len(better)}" in result.stdout
     html = (tmp_path / "d.html").read_text(encoding="utf-8")
     report = parse_report(tmp_path / "d.html")
