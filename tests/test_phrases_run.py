@@ -202,8 +202,9 @@ def test_compare_highlights_the_better_model(
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
     result = run_cli(
-        "phrases", "compare", str(runs["a"]), str(runs["b"]), "--report", str(tmp_path / "d.html")
-    )
+        "phrases", "compare", str(runs["a"]), str(runs["b"]),
+        "--report", str(tmp_path / "d.html"), "--json", str(tmp_path / "d.json"),
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     a, b = RunResult.from_json(runs["a"]), RunResult.from_json(runs["b"])
     better = [
@@ -224,6 +225,10 @@ def test_compare_highlights_the_better_model(
     assert first["Δ chrF"] == f"{delta:+.1f}"
     assert html.count('class="better"') >= 2 * len(better)
     assert str(tiny_marian.path) in html and str(trained_marian_fi_en) in html
+    differences = json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))
+    assert differences["counts"]["better"] == len(better)
+    by_id = {p["phrase_id"]: p for p in differences["phrases"]}
+    assert by_id[better[0]]["delta_chrf"] == pytest.approx(delta)
     totals = report.tables[1]
     chrf_row = next(row for row in totals if row[:2] == ["fi-en", "chrF"])
     assert float(chrf_row[4]) > 0

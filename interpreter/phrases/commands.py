@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import threading
 from pathlib import Path
@@ -78,6 +79,7 @@ def add_phrases_parser(sub: argparse._SubParsersAction) -> None:
     compare.add_argument("a", type=Path, help="run A (JSON from phrases run --json)")
     compare.add_argument("b", type=Path, help="run B")
     compare.add_argument("--report", type=Path, required=True, help="write the HTML here")
+    compare.add_argument("--json", type=Path, help="also write the differences as JSON here")
 
 
 def run_phrases(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -276,11 +278,18 @@ def _compare(args: argparse.Namespace, out: TextIO) -> int:
     comparison = compare_runs(_load_run(args.a), _load_run(args.b))
     args.report.parent.mkdir(parents=True, exist_ok=True)
     write_compare_html(comparison, args.report)
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(
+            json.dumps(comparison.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8"
+        )
     counts = comparison.counts()
     out.write(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) + "\n")
     for direction, row in comparison.totals.items():
         delta = row["chrf"]["delta"]
         if delta is not None:
             out.write(f"{direction}: chrF B - A {delta:+.1f}\n")
-    out.write(f"wrote {args.report}\n")
+    for path in (args.report, args.json):
+        if path is not None:
+            out.write(f"wrote {path}\n")
     return 0

@@ -67,6 +67,25 @@ class Comparison:
     phrases: list[PhraseComparison]
     totals: dict[str, dict[str, Any]] = field(default_factory=dict)
 
+    def to_dict(self) -> dict[str, Any]:
+        """Verdicts and deltas per phrase and the totals, for machines."""
+        return {
+            "a": {"set_name": self.a.set_name, "models": self.a.models, "options": self.a.options},
+            "b": {"set_name": self.b.set_name, "models": self.b.models, "options": self.b.options},
+            "counts": self.counts(),
+            "totals": self.totals,
+            "phrases": [
+                {
+                    "phrase_id": p.phrase_id,
+                    "verdict": p.verdict,
+                    "translation_a": p.a.translation if p.a else None,
+                    "translation_b": p.b.translation if p.b else None,
+                    **{f"delta_{k}": p.delta(k) for k in ("chrf", "bleu", "wer", "latency")},
+                }
+                for p in self.phrases
+            ],
+        }
+
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for p in self.phrases:
