@@ -116,11 +116,12 @@ class AudioRunner:
                 result.error = f"speech synthesis failed: {exc}"
                 return result
             result.synthesized = True
-            self.synthesized[phrase.lang] = self.synthesized.get(phrase.lang, 0) + 1
         result.audio = str(audio)
         events = self._replay(audio, phrase, cancel, result)
         if events is None:
             return None
+        if result.synthesized:
+            self.synthesized[phrase.lang] = self.synthesized.get(phrase.lang, 0) + 1
         if result.error is None:
             _fill_from_events(result, events, measure=self.options.speed == 1.0)
         return result
