@@ -13,7 +13,13 @@ from collections import Counter
 
 import pytest
 
-from interpreter.phrases.format import Phrase, PhraseSet, builtin_dir, load_phrase_set
+from interpreter.phrases.format import (
+    Phrase,
+    PhraseSet,
+    builtin_dir,
+    builtin_sets,
+    load_phrase_set,
+)
 from interpreter.translate.glossary import Glossary
 
 MAIN_SET = "fi-en-customer-service"
@@ -117,6 +123,12 @@ def test_every_starter_set_is_built_in_and_loads(phrase_sets: dict[str, PhraseSe
         assert phrase_set.path.parent == builtin_dir()
         assert phrase_set.glossary == (builtin_dir() / GLOSSARY).resolve(), name
         assert phrase_set.languages[0] == "fi" and len(phrase_set.languages) == 2, name
+
+
+def test_builtin_sets_lists_the_sets_but_not_the_glossary() -> None:
+    names = {path.stem for path in builtin_sets()}
+    assert set(SETS) <= names
+    assert GLOSSARY.removesuffix(".tsv") not in names
 
 
 def test_row_counts_and_unique_ids(phrase_sets: dict[str, PhraseSet]) -> None:

@@ -28,14 +28,15 @@ RUN_TIMEOUT_MS = 180_000
 FILE_TIMEOUT_MS = 60_000
 
 
-def write_set(folder: Path, audio: Path | None = None) -> Path:
-    """Every trained pair both ways: Finnish staff phrases, English client phrases."""
+def write_set(folder: Path, audio: Path | None = None, pairs=PHRASE_PAIRS) -> Path:
+    """The trained pairs both ways: Finnish staff phrases, English client phrases; the
+    first staff phrase has the recording ``audio``."""
     lines = ["# name: Trained pairs", "# review: test references", ""]
     lines.append("id\tside\tlang\ttext\tref:en\tref:fi\taudio")
-    for index, (fi, en) in enumerate(PHRASE_PAIRS, start=1):
+    for index, (fi, en) in enumerate(pairs, start=1):
         clip = audio.name if audio is not None and index == 1 else ""
         lines.append(f"s{index:02d}\tstaff\tfi\t{fi}\t{en}\t\t{clip}")
-    for index, (fi, en) in enumerate(PHRASE_PAIRS, start=1):
+    for index, (fi, en) in enumerate(pairs, start=1):
         lines.append(f"c{index:02d}\tclient\ten\t{en}\t\t{fi}\t")
     path = folder / "trained-pairs.tsv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -242,3 +243,38 @@ def test_play_a_recording_and_report_a_missing_file(
     with qtbot.waitSignal(tab.error_shown, timeout=FILE_TIMEOUT_MS) as shown:
         tab.rating_panel.play_requested.emit(str(missing))
     assert str(missing) in shown.args[0] and "does not exist" in shown.args[0]
+
+
+@pytest.mark.slow
+def test_speech_mode_shows_transcripts_and_plays_synthesized_speech(
+    qtbot,
+    tab: tester_tab.TesterTab,
+    tmp_path: Path,
+    require_speech,
+    whisper_base_dir: Path,
+    trained_marian_fi_en,  # noqa: F811
+    trained_marian_en_fi,  # noqa: F811
+    pulse_server,  # noqa: F811
+) -> None:
+    require_speech("finnish", "english")
+    path = write_set(tmp_path, pairs=[PHRASE_PAIRS[1]])  # a sentence about housing allowance
+    with qtbot.waitSignal(tab.set_loaded, timeout=FILE_TIMEOUT_MS):
+        tab.load_set(str(path))
+    tab.model_edits["to_client"].setText(str(trained_marian_fi_en))
+    tab.model_edits["to_staff"].setText(str(trained_marian_en_fi))
+    tab.audio_check.setChecked(True)
+    tab.controls.fast_check.setChecked(True)
+    tab.controls.side_check.setChecked(True)
+    tab.controls.asr_edit.setText(str(whisper_base_dir))
+    with qtbot.waitSignal(tab.run_finished, timeout=RUN_TIMEOUT_MS) as finished:
+        tab.start_run()
+    run = finished.args[0]
+    assert run.mode == "audio" and run.options["speed"] == 0.0 and run.options["mode"] == "side"
+    assert [r.synthesized for r in run.results] == [True, True]
+    assert not tab.table.isColumnHidden(COLUMNS.index("transcript"))
+    assert "asumistu" in cell(tab, 0, "transcript").lower()
+    select(tab, "s01")
+    assert "synthesized speech" in tab.rating_panel.details.toPlainText()
+    with qtbot.waitSignal(tab.player.finished, timeout=FILE_TIMEOUT_MS) as played:
+        qtbot.mouseClick(tab.rating_panel.play_button, Qt.MouseButton.LeftButton)
+    assert played.args == [run.results[0].audio]

@@ -45,6 +45,10 @@ class TesterControls(QWidget):
         self.fast_check.setToolTip(
             self.tr("Replay speech as fast as possible: quicker, but latencies are not measured")
         )
+        self.side_check = QCheckBox(self.tr("Fixed sides (as push to talk)"))
+        self.side_check.setToolTip(
+            self.tr("Tell the recognizer each phrase's language instead of identifying it")
+        )
         self.asr_edit = QLineEdit()
         self.asr_edit.setMaximumWidth(260)
         self.asr_edit.setToolTip(self.tr("Whisper model for speech: base, small, … or a folder"))
@@ -76,7 +80,8 @@ class TesterControls(QWidget):
         rows = [
             [QLabel(self.tr("Phrase set:")), self.set_combo, self.open_set_button,
              QLabel(self.tr("Pair:")), self.pair_combo],
-            [self.audio_check, self.fast_check, QLabel(self.tr("Whisper:")), self.asr_edit],
+            [self.audio_check, self.fast_check, self.side_check, QLabel(self.tr("Whisper:")),
+             self.asr_edit],
             [self.model_labels[0], self.model_edits["to_client"],
              self.model_labels[1], self.model_edits["to_staff"]],
             [self.run_button, self.resume_button, self.cancel_button, self.progress],
@@ -118,7 +123,7 @@ class TesterControls(QWidget):
         for widget in (self.set_combo, self.open_set_button, self.pair_combo, self.audio_check,
                        *self.model_edits.values()):  # fmt: skip
             widget.setEnabled(idle)
-        for widget in (self.fast_check, self.asr_edit):
+        for widget in (self.fast_check, self.side_check, self.asr_edit):
             widget.setEnabled(idle and self.audio_check.isChecked())
         self.run_button.setEnabled(idle and has_set)
         self.resume_button.setEnabled(idle and resumable)

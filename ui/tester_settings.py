@@ -66,6 +66,15 @@ class TesterSettings:
         self._set("fast", "true" if value else "false")
 
     @property
+    def fixed_sides(self) -> bool:
+        """Speech: each phrase's language is given (push to talk), not identified."""
+        return self._get("fixed_sides", "false").lower() in ("true", "1")
+
+    @fixed_sides.setter
+    def fixed_sides(self, value: bool) -> None:
+        self._set("fixed_sides", "true" if value else "false")
+
+    @property
     def asr_model(self) -> str:
         return self._get("asr_model", "base") or "base"
 

@@ -96,6 +96,7 @@ class TesterTab(RunFilesMixin, QWidget):
         self.cancel_button = c.cancel_button
         c.audio_check.setChecked(self.settings.audio)
         c.fast_check.setChecked(self.settings.fast)
+        c.side_check.setChecked(self.settings.fixed_sides)
         c.asr_edit.setText(self.settings.asr_model)
         c.set_combo.activated.connect(lambda i: self.load_set(c.set_combo.itemData(i)))
         c.open_set_button.clicked.connect(self._choose_set_file)
@@ -103,6 +104,7 @@ class TesterTab(RunFilesMixin, QWidget):
         c.audio_check.toggled.connect(lambda on: setattr(self.settings, "audio", on))
         c.audio_check.toggled.connect(lambda _on: self._update_controls())
         c.fast_check.toggled.connect(lambda on: setattr(self.settings, "fast", on))
+        c.side_check.toggled.connect(lambda on: setattr(self.settings, "fixed_sides", on))
         for edit in c.model_edits.values():
             edit.editingFinished.connect(self._remember_models)
         c.run_button.clicked.connect(lambda: self.start_run())
@@ -291,6 +293,7 @@ class TesterTab(RunFilesMixin, QWidget):
             asr_model=self.settings.asr_model,
             mt_models=models,
             speed=0.0 if fast else REAL_TIME,
+            mode="side" if self.controls.side_check.isChecked() else "auto",
         )
 
     def start_run(self, resume: bool = False) -> None:
