@@ -222,6 +222,19 @@ def test_broken_set_shows_every_problem_with_its_line(
     assert not tab.run_button.isEnabled()
 
 
+def test_a_missing_model_folder_is_reported_and_the_tab_stays_usable(
+    qtbot, loaded: tester_tab.TesterTab, tmp_path: Path
+) -> None:
+    tab = loaded
+    missing = tmp_path / "no-such-model"
+    tab.model_edits["to_client"].setText(str(missing))
+    with qtbot.waitSignal(tab.error_shown, timeout=RUN_TIMEOUT_MS) as shown:
+        tab.start_run()
+    assert str(missing) in shown.args[0] and shown.args[0].startswith("The run failed")
+    assert tab.run_button.isEnabled() and not tab.cancel_button.isEnabled()
+    assert tab.run is None and tab.model.rowCount() == 0
+
+
 def test_play_a_recording_and_report_a_missing_file(
     qtbot,
     loaded: tester_tab.TesterTab,

@@ -308,8 +308,7 @@ class TesterTab(RunFilesMixin, QWidget):
         else:
             self._replace_results([], self.ratings)
         self._running = True
-        total = sum(1 for _ in self.phrase_set.phrases)
-        self.progress.setRange(0, total)
+        self.progress.setRange(0, len(self.phrase_set.phrases))
         self.progress.setValue(0)
         self.error_box.hide()
         self.status.setText(self.tr("Loading models…"))
