@@ -76,7 +76,6 @@ class AudioRunner:
             options.asr_model, options.threads, options.compute_device, on_notice
         )
         self.cache = Path(options.tts_cache) if options.tts_cache else default_tts_cache()
-        self.synthesized: dict[str, int] = {}
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -86,13 +85,6 @@ class AudioRunner:
             "compute_type": self.whisper.compute_type,
             "load_seconds": round(self.whisper.load_seconds, 2),
         }
-
-    def notes(self) -> list[str]:
-        return [
-            f"{count} {lang} phrase(s) had no recording: speech synthesized with "
-            f"'{self.options.tts.describe(lang)}' (marked synthesized)."
-            for lang, count in sorted(self.synthesized.items())
-        ]
 
     def run(self, phrase: Phrase, target: str, cancel: threading.Event) -> PhraseResult | None:
         """The phrase's result, or None when cancelled before it finished."""
@@ -120,8 +112,6 @@ class AudioRunner:
         events = self._replay(audio, phrase, cancel, result)
         if events is None:
             return None
-        if result.synthesized:
-            self.synthesized[phrase.lang] = self.synthesized.get(phrase.lang, 0) + 1
         if result.error is None:
             _fill_from_events(result, events, measure=self.options.speed == 1.0)
         return result

@@ -162,8 +162,7 @@ def run_phrase_set(
         if on_progress is not None:
             on_progress(index, len(todo), result)
     run.cancelled = len(run.results) < len(todo)
-    if audio_runner is not None:
-        run.notes += audio_runner.notes()
+    run.notes += _synthesis_notes(run.results, options.tts)
     run.finished_at = now_iso()
     return run
 
@@ -237,3 +236,16 @@ def _translate_text(phrase: Phrase, target: str, engine: TranslationEngine) -> P
     seconds = translated.ms / 1000.0
     result.latency = {stage: None for stage in STAGES} | {MT_STAGE: seconds, TOTAL: seconds}
     return result
+
+
+def _synthesis_notes(results: list[PhraseResult], tts: TtsOptions) -> list[str]:
+    """Which phrases had synthesized speech, and from which command, per language."""
+    counts: dict[str, int] = {}
+    for result in results:
+        if result.synthesized:
+            counts[result.source_lang] = counts.get(result.source_lang, 0) + 1
+    return [
+        f"{count} {lang} phrase(s) had no recording: speech synthesized with "
+        f"'{tts.describe(lang)}' (marked synthesized)."
+        for lang, count in sorted(counts.items())
+    ]
