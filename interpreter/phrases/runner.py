@@ -205,7 +205,8 @@ def _load_translation(
 
 
 def _describe_engine(engine: TranslationEngine) -> dict[str, Any]:
-    folders = [str(getattr(getattr(step, "spec", None), "path", "")) for step in engine.steps]
+    paths = [getattr(getattr(step, "spec", None), "path", None) for step in engine.steps]
+    folders = [str(Path(p).resolve()) if p else "" for p in paths]
     return {"route": engine.route_id, "backend": engine.backend_name, "folders": folders}
 
 
