@@ -1,0 +1,237 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fi_FI">
+<context>
+    <name>Bubble</name>
+    <message>
+        <source>not translated: the original is shown</source>
+        <translation>ei käännetty: alkuperäinen näytetään</translation>
+    </message>
+    <message>
+        <source>check this translation</source>
+        <translation>tarkista tämä käännös</translation>
+    </message>
+    <message>
+        <source>typed</source>
+        <translation>kirjoitettu</translation>
+    </message>
+</context>
+<context>
+    <name>DeskController</name>
+    <message>
+        <source>Loading…</source>
+        <extracomment>Typed utterances get ids far above the recognizer&apos;s, so the two never collide.</extracomment>
+        <translation>Ladataan…</translation>
+    </message>
+    <message>
+        <source>Starting the interpreter…</source>
+        <translation>Käynnistetään tulkkia…</translation>
+    </message>
+    <message>
+        <source>Loading speech recognition…</source>
+        <translation>Ladataan puheentunnistusta…</translation>
+    </message>
+    <message>
+        <source>Loading translation…</source>
+        <translation>Ladataan käännöstä…</translation>
+    </message>
+    <message>
+        <source>Opening the microphone…</source>
+        <translation>Avataan mikrofonia…</translation>
+    </message>
+    <message>
+        <source>Listening: %1</source>
+        <translation>Kuunnellaan: %1</translation>
+    </message>
+    <message>
+        <source>Translation is off for %1: no model is installed. Recognition works.</source>
+        <translation>Käännös ei ole käytössä suunnalle %1: mallia ei ole asennettu. Puheentunnistus toimii.</translation>
+    </message>
+    <message>
+        <source>Not listening</source>
+        <translation>Ei kuuntele</translation>
+    </message>
+    <message>
+        <source>Microphone problem: %1. The conversation is kept; choose a microphone to go on.</source>
+        <translation>Mikrofoniongelma: %1. Keskustelu säilyy; valitse mikrofoni jatkaaksesi.</translation>
+    </message>
+    <message>
+        <source>Transcript saved: %1</source>
+        <translation>Keskustelu tallennettu: %1</translation>
+    </message>
+    <message>
+        <source>The interface language changes when the app starts again.</source>
+        <translation>Käyttöliittymän kieli vaihtuu, kun sovellus käynnistetään uudelleen.</translation>
+    </message>
+</context>
+<context>
+    <name>MicrophonePicker</name>
+    <message>
+        <source>Input level</source>
+        <translation>Äänitaso</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Järjestelmän oletus</translation>
+    </message>
+</context>
+<context>
+    <name>SpeakerControls</name>
+    <message>
+        <source>Auto</source>
+        <translation>Automaattinen</translation>
+    </message>
+    <message>
+        <source>Push to talk</source>
+        <translation>Painettava puhe</translation>
+    </message>
+    <message>
+        <source>Identify the language within the pair (F3)</source>
+        <translation>Tunnista kieli kieliparin sisältä (F3)</translation>
+    </message>
+    <message>
+        <source>Hold a side&apos;s button, or F1 / F2, while speaking</source>
+        <translation>Pidä puhujan painiketta tai F1 / F2 pohjassa puhuessa</translation>
+    </message>
+    <message>
+        <source>Staff speaks (hold F1)</source>
+        <translation>Virkailija puhuu (pidä F1)</translation>
+    </message>
+    <message>
+        <source>Client speaks (hold F2)</source>
+        <translation>Asiakas puhuu (pidä F2)</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>Virkailija</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Asiakas</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>Automaattinen</translation>
+    </message>
+</context>
+<context>
+    <name>StaffWindow</name>
+    <message>
+        <source>Desk interpreter</source>
+        <extracomment>Key -&gt; what it does; shown in Help and documented in docs/ui.md.</extracomment>
+        <translation>Asiointitulkki</translation>
+    </message>
+    <message>
+        <source>Conversation</source>
+        <translation>Keskustelu</translation>
+    </message>
+    <message>
+        <source>Client&apos;s language:</source>
+        <translation>Asiakkaan kieli:</translation>
+    </message>
+    <message>
+        <source>Microphone:</source>
+        <translation>Mikrofoni:</translation>
+    </message>
+    <message>
+        <source>Next client</source>
+        <translation>Seuraava asiakas</translation>
+    </message>
+    <message>
+        <source>Type in either language: Enter sends as staff, Ctrl+Enter as client</source>
+        <translation>Kirjoita kummalla tahansa kielellä: Enter lähettää virkailijana, Ctrl+Enter asiakkaana</translation>
+    </message>
+    <message>
+        <source>Send as staff</source>
+        <translation>Lähetä virkailijana</translation>
+    </message>
+    <message>
+        <source>Send as client</source>
+        <translation>Lähetä asiakkaana</translation>
+    </message>
+    <message>
+        <source>&amp;Conversation</source>
+        <translation>&amp;Keskustelu</translation>
+    </message>
+    <message>
+        <source>Next client…</source>
+        <translation>Seuraava asiakas…</translation>
+    </message>
+    <message>
+        <source>Export transcript…</source>
+        <translation>Tallenna keskustelu…</translation>
+    </message>
+    <message>
+        <source>Automatic speaker</source>
+        <translation>Puhuja automaattisesti</translation>
+    </message>
+    <message>
+        <source>Find language</source>
+        <translation>Etsi kieli</translation>
+    </message>
+    <message>
+        <source>Models…</source>
+        <translation>Mallit…</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Näytä</translation>
+    </message>
+    <message>
+        <source>Larger client text</source>
+        <translation>Suurempi asiakkaan teksti</translation>
+    </message>
+    <message>
+        <source>Smaller client text</source>
+        <translation>Pienempi asiakkaan teksti</translation>
+    </message>
+    <message>
+        <source>Client attention view</source>
+        <translation>Asiakasnäkymä koko näytölle</translation>
+    </message>
+    <message>
+        <source>Light theme</source>
+        <translation>Vaalea teema</translation>
+    </message>
+    <message>
+        <source>Dark theme</source>
+        <translation>Tumma teema</translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>&amp;Asetukset</translation>
+    </message>
+    <message>
+        <source>Allow transcript export</source>
+        <translation>Salli keskustelun tallennus</translation>
+    </message>
+    <message>
+        <source>Interface language (after restart)</source>
+        <translation>Käyttöliittymän kieli (uudelleenkäynnistyksen jälkeen)</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>Järjestelmän kieli</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Ohje</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Pikanäppäimet</translation>
+    </message>
+    <message>
+        <source>last: %1 s</source>
+        <translation>viimeisin: %1 s</translation>
+    </message>
+    <message>
+        <source>Clear the conversation from both windows? Nothing of it is kept.</source>
+        <translation>Tyhjennetäänkö keskustelu molemmista ikkunoista? Siitä ei jää mitään talteen.</translation>
+    </message>
+    <message>
+        <source>Export the transcript to</source>
+        <translation>Tallenna keskustelu kansioon</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,237 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="sv_SE">
+<context>
+    <name>Bubble</name>
+    <message>
+        <source>not translated: the original is shown</source>
+        <translation>inte översatt: originalet visas</translation>
+    </message>
+    <message>
+        <source>check this translation</source>
+        <translation>kontrollera översättningen</translation>
+    </message>
+    <message>
+        <source>typed</source>
+        <translation>skriven</translation>
+    </message>
+</context>
+<context>
+    <name>DeskController</name>
+    <message>
+        <source>Loading…</source>
+        <extracomment>Typed utterances get ids far above the recognizer&apos;s, so the two never collide.</extracomment>
+        <translation>Läser in…</translation>
+    </message>
+    <message>
+        <source>Starting the interpreter…</source>
+        <translation>Startar tolken…</translation>
+    </message>
+    <message>
+        <source>Loading speech recognition…</source>
+        <translation>Läser in taligenkänning…</translation>
+    </message>
+    <message>
+        <source>Loading translation…</source>
+        <translation>Läser in översättning…</translation>
+    </message>
+    <message>
+        <source>Opening the microphone…</source>
+        <translation>Öppnar mikrofonen…</translation>
+    </message>
+    <message>
+        <source>Listening: %1</source>
+        <translation>Lyssnar: %1</translation>
+    </message>
+    <message>
+        <source>Translation is off for %1: no model is installed. Recognition works.</source>
+        <translation>Översättningen är av för %1: ingen modell är installerad. Taligenkänningen fungerar.</translation>
+    </message>
+    <message>
+        <source>Not listening</source>
+        <translation>Lyssnar inte</translation>
+    </message>
+    <message>
+        <source>Microphone problem: %1. The conversation is kept; choose a microphone to go on.</source>
+        <translation>Mikrofonproblem: %1. Samtalet finns kvar; välj en mikrofon för att fortsätta.</translation>
+    </message>
+    <message>
+        <source>Transcript saved: %1</source>
+        <translation>Samtalet sparat: %1</translation>
+    </message>
+    <message>
+        <source>The interface language changes when the app starts again.</source>
+        <translation>Gränssnittets språk byts när appen startas om.</translation>
+    </message>
+</context>
+<context>
+    <name>MicrophonePicker</name>
+    <message>
+        <source>Input level</source>
+        <translation>Ljudnivå</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Systemets standard</translation>
+    </message>
+</context>
+<context>
+    <name>SpeakerControls</name>
+    <message>
+        <source>Auto</source>
+        <translation>Automatiskt</translation>
+    </message>
+    <message>
+        <source>Push to talk</source>
+        <translation>Tryck för att tala</translation>
+    </message>
+    <message>
+        <source>Identify the language within the pair (F3)</source>
+        <translation>Känn igen språket inom språkparet (F3)</translation>
+    </message>
+    <message>
+        <source>Hold a side&apos;s button, or F1 / F2, while speaking</source>
+        <translation>Håll talarens knapp, eller F1 / F2, nedtryckt medan du talar</translation>
+    </message>
+    <message>
+        <source>Staff speaks (hold F1)</source>
+        <translation>Personalen talar (håll F1)</translation>
+    </message>
+    <message>
+        <source>Client speaks (hold F2)</source>
+        <translation>Kunden talar (håll F2)</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>Personal</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Kund</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>Automatiskt</translation>
+    </message>
+</context>
+<context>
+    <name>StaffWindow</name>
+    <message>
+        <source>Desk interpreter</source>
+        <extracomment>Key -&gt; what it does; shown in Help and documented in docs/ui.md.</extracomment>
+        <translation>Tolk vid disken</translation>
+    </message>
+    <message>
+        <source>Conversation</source>
+        <translation>Samtal</translation>
+    </message>
+    <message>
+        <source>Client&apos;s language:</source>
+        <translation>Kundens språk:</translation>
+    </message>
+    <message>
+        <source>Microphone:</source>
+        <translation>Mikrofon:</translation>
+    </message>
+    <message>
+        <source>Next client</source>
+        <translation>Nästa kund</translation>
+    </message>
+    <message>
+        <source>Type in either language: Enter sends as staff, Ctrl+Enter as client</source>
+        <translation>Skriv på vilket språk som helst: Enter skickar som personal, Ctrl+Enter som kund</translation>
+    </message>
+    <message>
+        <source>Send as staff</source>
+        <translation>Skicka som personal</translation>
+    </message>
+    <message>
+        <source>Send as client</source>
+        <translation>Skicka som kund</translation>
+    </message>
+    <message>
+        <source>&amp;Conversation</source>
+        <translation>&amp;Samtal</translation>
+    </message>
+    <message>
+        <source>Next client…</source>
+        <translation>Nästa kund…</translation>
+    </message>
+    <message>
+        <source>Export transcript…</source>
+        <translation>Exportera samtalet…</translation>
+    </message>
+    <message>
+        <source>Automatic speaker</source>
+        <translation>Talare automatiskt</translation>
+    </message>
+    <message>
+        <source>Find language</source>
+        <translation>Sök språk</translation>
+    </message>
+    <message>
+        <source>Models…</source>
+        <translation>Modeller…</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Visa</translation>
+    </message>
+    <message>
+        <source>Larger client text</source>
+        <translation>Större text för kunden</translation>
+    </message>
+    <message>
+        <source>Smaller client text</source>
+        <translation>Mindre text för kunden</translation>
+    </message>
+    <message>
+        <source>Client attention view</source>
+        <translation>Kundvy i helskärm</translation>
+    </message>
+    <message>
+        <source>Light theme</source>
+        <translation>Ljust tema</translation>
+    </message>
+    <message>
+        <source>Dark theme</source>
+        <translation>Mörkt tema</translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>&amp;Inställningar</translation>
+    </message>
+    <message>
+        <source>Allow transcript export</source>
+        <translation>Tillåt export av samtalet</translation>
+    </message>
+    <message>
+        <source>Interface language (after restart)</source>
+        <translation>Gränssnittets språk (efter omstart)</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>Systemets språk</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hjälp</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Kortkommandon</translation>
+    </message>
+    <message>
+        <source>last: %1 s</source>
+        <translation>senaste: %1 s</translation>
+    </message>
+    <message>
+        <source>Clear the conversation from both windows? Nothing of it is kept.</source>
+        <translation>Rensa samtalet från båda fönstren? Inget av det sparas.</translation>
+    </message>
+    <message>
+        <source>Export the transcript to</source>
+        <translation>Exportera samtalet till</translation>
+    </message>
+</context>
+</TS>
