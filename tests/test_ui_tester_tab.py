@@ -5,8 +5,11 @@ and play a phrase's recording through a private PulseAudio daemon."""
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 import threading
 import wave
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +22,8 @@ from trained_marian import PHRASE_PAIRS, trained_marian_en_fi, trained_marian_fi
 from interpreter.phrases.metrics import sentence_chrf
 from interpreter.phrases.results import RunResult
 from interpreter.translate.loader import build_engine
-from ui import tester_tab
+from ui import tester_controls, tester_tab
+from ui.tester_i18n import install_tester_translation
 from ui.tester_model import COLUMNS
 
 # The tab's class is reached through its module: a module-level name "Test*" is collected.
@@ -47,6 +51,7 @@ def write_set(folder: Path, audio: Path | None = None, pairs=PHRASE_PAIRS) -> Pa
 def tab(qtbot, tmp_path: Path):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     settings.setValue("tester/runs_dir", str(tmp_path / "runs"))
+    settings.setValue("ui_language", "en")  # the assertions read English texts
     widget = tester_tab.TesterTab(settings)
     qtbot.addWidget(widget)
     yield widget
@@ -291,3 +296,48 @@ def test_speech_mode_shows_transcripts_and_plays_synthesized_speech(
     with qtbot.waitSignal(tab.player.finished, timeout=FILE_TIMEOUT_MS) as played:
         qtbot.mouseClick(tab.rating_panel.play_button, Qt.MouseButton.LeftButton)
     assert played.args == [run.results[0].audio]
+
+
+@pytest.mark.parametrize(("language", "run_label"), [("fi", "Aja"), ("sv", "Kör")])
+def test_the_tab_speaks_the_desk_language(qtbot, qapp, tmp_path, language, run_label) -> None:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("ui_language", language)
+    installed = qapp.property("testerTranslationInstalled")
+    qapp.setProperty("testerTranslationInstalled", False)
+    translator = install_tester_translation(settings)
+    try:
+        assert translator is not None
+        controls = tester_controls.TesterControls()
+        qtbot.addWidget(controls)
+        assert controls.run_button.text() == run_label
+    finally:
+        qapp.removeTranslator(translator)
+        qapp.setProperty("testerTranslationInstalled", installed)
+
+
+def test_every_tab_string_is_translated(tmp_path: Path) -> None:
+    """The catalogues cover every string of the tab's modules (regenerate them with
+    ``pyside6-lupdate -locations none ui/tester_*.py -ts ui/i18n/tester_fi.ts``, translate,
+    then ``pyside6-lrelease``)."""
+    ui_dir = Path(tester_tab.__file__).parent
+    current = tmp_path / "current.ts"
+    lupdate = Path(sys.executable).with_name("pyside6-lupdate")
+    sources = sorted(str(p) for p in ui_dir.glob("tester_*.py"))
+    subprocess.run([str(lupdate), *sources, "-ts", str(current)], check=True, capture_output=True)
+
+    def messages(path: Path, finished_only: bool) -> set[tuple[str, str]]:
+        found = set()
+        for context in ET.parse(path).getroot().iter("context"):
+            name = context.findtext("name")
+            for message in context.iter("message"):
+                translation = message.find("translation")
+                done = translation is not None and translation.get("type") is None
+                if not finished_only or (done and translation.text):
+                    found.add((name, message.findtext("source")))
+        return found
+
+    needed = messages(current, finished_only=False)
+    assert len(needed) > 50
+    for language in ("fi", "sv"):
+        catalogue = ui_dir / "i18n" / f"tester_{language}.ts"
+        assert needed <= messages(catalogue, finished_only=True), language

@@ -13,6 +13,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
+
 from ui.tester_controls import TARGETS
 
 
@@ -66,7 +68,7 @@ class RunFilesMixin:
         self.run, self.run_path = run, Path(path)
         self._replace_results(run.results, run.ratings)
         self.status.setText(
-            self.tr("Opened {0}: {1} phrases, {2} rated.").format(
+            QCoreApplication.translate("TesterTab", "Opened {0}: {1} phrases, {2} rated.").format(
                 path, len(run.results), len(run.ratings)
             )
         )
@@ -75,7 +77,7 @@ class RunFilesMixin:
 
     def _saved(self, what: str, path: str) -> None:
         if what != "run" or path != str(self.run_path):
-            self.status.setText(self.tr("Saved {0}").format(path))
+            self.status.setText(QCoreApplication.translate("TesterTab", "Saved {0}").format(path))
         self.file_saved.emit(what, path)
 
     def _choose_run_file(self) -> None:

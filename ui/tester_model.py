@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    Qt,
+)
 
 from interpreter.phrases.ratings import Rating
 from interpreter.phrases.results import TOTAL, PhraseResult
@@ -14,20 +21,26 @@ COLUMNS = (
     "id", "side", "source", "transcript", "translation", "chrf", "flags", "latency", "rating",
 )  # fmt: skip
 NUMERIC = frozenset({"chrf", "latency"})
+#: Side names for translation (QT_TRANSLATE_NOOP: the literals are what lupdate sees).
+SIDE_LABELS = {
+    "staff": QT_TRANSLATE_NOOP("TesterTab", "staff"),
+    "client": QT_TRANSLATE_NOOP("TesterTab", "client"),
+}
 
 
 def _headers() -> dict[str, str]:
-    tr = QCoreApplication.translate
+    # Spelled out for pyside6-lupdate, which only sees literal translate() calls.
+    translate = QCoreApplication.translate
     return {
-        "id": tr("TesterTab", "ID"),
-        "side": tr("TesterTab", "Side"),
-        "source": tr("TesterTab", "Source"),
-        "transcript": tr("TesterTab", "Transcript"),
-        "translation": tr("TesterTab", "Translation"),
-        "chrf": tr("TesterTab", "chrF"),
-        "flags": tr("TesterTab", "Flags"),
-        "latency": tr("TesterTab", "Latency (s)"),
-        "rating": tr("TesterTab", "Rating"),
+        "id": translate("TesterTab", "ID"),
+        "side": translate("TesterTab", "Side"),
+        "source": translate("TesterTab", "Source"),
+        "transcript": translate("TesterTab", "Transcript"),
+        "translation": translate("TesterTab", "Translation"),
+        "chrf": translate("TesterTab", "chrF"),
+        "flags": translate("TesterTab", "Flags"),
+        "latency": translate("TesterTab", "Latency (s)"),
+        "rating": translate("TesterTab", "Rating"),
     }
 
 
@@ -110,7 +123,11 @@ class ResultsModel(QAbstractTableModel):
         if key == "id":
             return result.phrase_id
         if key == "side":
-            return f"{result.side} ({result.source_lang}→{result.target_lang})"
+            side = SIDE_LABELS.get(result.side, result.side)
+            return (
+                f"{QCoreApplication.translate('TesterTab', side)} "
+                f"({result.source_lang}→{result.target_lang})"
+            )
         if key == "source":
             return result.source_text
         if key == "transcript":

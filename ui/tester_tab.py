@@ -14,7 +14,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from interpreter.phrases.ratings import ADEQUACY_SCALE, Rating
 from ui.tester_controls import TARGETS, TesterControls
 from ui.tester_files import RunFilesMixin
+from ui.tester_i18n import install_tester_translation
 from ui.tester_model import COLUMNS, ResultsModel
 from ui.tester_player import AudioPlayer
 from ui.tester_rating import RatingPanel
@@ -71,6 +72,7 @@ class TesterTab(RunFilesMixin, QWidget):
         player: AudioPlayer | None = None,
     ) -> None:
         super().__init__(parent)
+        install_tester_translation(settings)  # before any string is translated
         self.settings = TesterSettings(settings)
         self.phrase_set = None
         self.run = None  # the finished (or loaded) RunResult
@@ -409,7 +411,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO)
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     tab = TesterTab()
-    tab.setWindowTitle(tab.tr("Desk interpreter – phrase-set tester"))
+    tab.setWindowTitle(
+        QCoreApplication.translate("TesterTab", "Desk interpreter – phrase-set tester")
+    )
     tab.resize(1200, 760)
     tab.show()
     return app.exec()
