@@ -21,6 +21,11 @@ GLOSSARY_TSV = (
     "Helsingin kaupunki\tCity of Helsinki\tHelsingfors stad\t\t\n"
     "\n"
     "liite\tattachment\t\t\t\n"
+    "henkilötunnus\tpersonal identity code\t\t\t\n"
+    "työttömyysetuus\tunemployment benefit\t\t\t\n"
+    "varhaiskasvatus\tearly childhood education\t\t\t\n"
+    "oleskelulupa\tresidence permit\t\t\t\n"
+    "terveysasema\thealth centre\t\t\t\n"
 )
 
 
@@ -118,6 +123,19 @@ def test_header_and_encoding_errors(tmp_path: Path) -> None:
         ("toimeentulotukea", "toimeentulotuki"),
         ("Helsingin kaupungissa", "Helsingin kaupunki"),
         ("liitteen", "liite"),
+        # possessive suffixes, and the -us/-uus word types
+        ("henkilötunnuksenne", "henkilötunnus"),
+        ("henkilötunnusta", "henkilötunnus"),
+        ("henkilötunnuksia", "henkilötunnus"),
+        ("asumistukenne", "asumistuki"),
+        ("asumistukeani", "asumistuki"),
+        ("oleskelulupani", "oleskelulupa"),
+        ("oleskelulupanne", "oleskelulupa"),
+        ("työttömyysetuutta", "työttömyysetuus"),
+        ("työttömyysetuuden", "työttömyysetuus"),
+        ("varhaiskasvatuksen", "varhaiskasvatus"),
+        ("terveysasemanne", "terveysasema"),
+        ("Kelastakin", "Kela"),
     ],
 )
 def test_inflected_matches(glossary: Glossary, surface: str, term: str) -> None:

@@ -52,6 +52,9 @@ _BASE_ENDINGS = (
     ).split(),
 )
 _CLITICS = ("", "kin", "kaan", "han", "ko", "pa")
+#: Possessive suffixes (henkilötunnuksenne, asumistukeani, talossaan); a genitive -n or a
+#: plural -t before them drops, so they also follow the bare stem.
+_POSSESSIVES = ("", "ni", "si", "mme", "nne", "nsa", "an", "en", "in", "on", "un")
 
 
 def _harmony(ending: str) -> set[str]:
@@ -59,7 +62,11 @@ def _harmony(ending: str) -> set[str]:
 
 
 ENDINGS = frozenset(
-    form for base in _BASE_ENDINGS for clitic in _CLITICS for form in _harmony(base + clitic)
+    form
+    for base in _BASE_ENDINGS
+    for possessive in _POSSESSIVES
+    for clitic in _CLITICS
+    for form in _harmony(base + possessive + clitic)
 )
 _MAX_ENDING = max(map(len, ENDINGS))
 #: Consonant gradation of the last syllable, strong -> weak (longest first).
@@ -133,6 +140,10 @@ def _stems(word: str) -> set[str]:
     stems = {word}
     if word.endswith("nen"):  # sosiaalinen -> sosiaalise-n, sosiaalis-ta
         stems |= {word[:-3] + "se", word[:-3] + "s"}
+    elif word.endswith(("us", "ys")):
+        # henkilötunnus -> henkilötunnukse-n, -tunnuks-ia; etuus -> etuude-n, etuut-ta
+        head = word[:-1]
+        stems |= {head + "kse", head + "ks", head + "de", head + "t"}
     elif word[-1:] in _VOWELS:
         if word.endswith("i"):  # tuki -> tuke-a, (weak) tue-n; kaupunki -> kaupungi-ssa
             stems.add(word[:-1] + "e")
