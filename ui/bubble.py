@@ -12,9 +12,9 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from interpreter.events import CLIENT, STAFF
+from interpreter.events import STAFF
 from ui.conversation import Utterance
-from ui.languages import STAFF_LANGUAGE, language
+from ui.languages import STAFF_LANGUAGE
 
 STAFF_VIEW, CLIENT_VIEW = "staff", "client"
 
@@ -79,19 +79,7 @@ class Bubble(QFrame):
         self.secondary.setText(secondary)
         self.secondary.setVisible(bool(secondary))
         self._show_marker(utt)
-        # Arabic and Persian read right to left, also inside the staff window.
-        primary_lang = utt.lang if self.view == STAFF_VIEW else client_lang
-        direction = (
-            Qt.LayoutDirection.RightToLeft
-            if language(primary_lang or "").rtl
-            else Qt.LayoutDirection.LeftToRight
-        )
-        self.primary.setLayoutDirection(direction)
-        self.primary.setAlignment(
-            Qt.AlignmentFlag.AlignRight
-            if direction == Qt.LayoutDirection.RightToLeft
-            else Qt.AlignmentFlag.AlignLeft
-        )
+        # Qt lays out each paragraph in its own script's direction (Arabic right to left).
         self.style().unpolish(self)
         self.style().polish(self)
 
@@ -123,8 +111,3 @@ class Bubble(QFrame):
             notes = ["⚠"] if utt.flagged else []
         self.marker.setText(" · ".join(notes))
         self.marker.setVisible(bool(notes))
-
-
-def side_alignment(side: str | None) -> Qt.AlignmentFlag:
-    """Staff bubbles on the left (leading) edge, client bubbles on the trailing edge."""
-    return Qt.AlignmentFlag.AlignRight if side == CLIENT else Qt.AlignmentFlag.AlignLeft

@@ -50,6 +50,8 @@ class ClientWindow(QWidget):
         self.welcome.setWordWrap(True)
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.view = ConversationView(CLIENT_VIEW, parent=self)
+        # The client never needs to scroll: the view follows the newest bubble.
+        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 24)
         layout.addWidget(self.welcome)
@@ -74,8 +76,9 @@ class ClientWindow(QWidget):
         self._update_welcome()
 
     def _update_welcome(self) -> None:
+        """The welcome line greets a new client; the conversation then gets the room."""
         self.welcome.setText(self._welcome_lines.get(self.client_lang, ""))
-        self.welcome.setVisible(bool(self.welcome.text()))
+        self.welcome.setVisible(bool(self.welcome.text()) and not self.view.bubbles())
 
     def set_font_size(self, pt: int) -> None:
         self.font_pt = pt
@@ -86,6 +89,7 @@ class ClientWindow(QWidget):
 
     def show_utterance(self, utt: Utterance) -> None:
         self.view.show_utterance(utt)
+        self.welcome.hide()
 
     def clear(self) -> None:
         """Next client: no bubble of the previous client remains."""

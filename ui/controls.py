@@ -40,7 +40,8 @@ class LanguagePicker(QComboBox):
                 if entry.native == entry.english
                 else (f"{entry.native} — {entry.english}")
             )
-            self.addItem(f"{text} ({entry.code})", entry.code)
+            # A leading left-to-right mark keeps "العربية — Arabic (ar)" in reading order.
+            self.addItem(f"\u200e{text} ({entry.code})", entry.code)
         completer = QCompleter(self.model(), self)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -173,5 +174,7 @@ class SpeakerControls(QWidget):
         elif side == CLIENT:
             text = self.tr("Client") + f" · {language(self.client_lang).native}"
         else:
-            text = self.tr("Automatic")
+            text = ""
+        if self.mode == "auto":
+            text = self.tr("Automatic") + (f": {text}" if text else "")
         self.active.setText(text)

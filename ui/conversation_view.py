@@ -6,16 +6,37 @@ up to read, it stays where it is until they scroll back down.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
-from ui.bubble import STAFF_VIEW, Bubble, side_alignment
+from interpreter.events import CLIENT
+from ui.bubble import STAFF_VIEW, Bubble
 from ui.conversation import Utterance
 
 #: Bubbles take at most this share of the view's width, so the sides stay apart.
 BUBBLE_WIDTH_SHARE = 0.78
 #: Pixels from the bottom that still count as "at the bottom".
 FOLLOW_SLACK = 8
+
+
+class _Column(QWidget):
+    """The scrolled content. Its minimum height is its height at its current width:
+    word-wrapped labels otherwise report the height they would need at a tiny width,
+    which leaves a tall empty area to scroll through."""
+
+    def minimumSizeHint(self) -> QSize:
+        layout = self.layout()
+        if layout is None or not layout.hasHeightForWidth():
+            return super().minimumSizeHint()
+        return QSize(0, layout.heightForWidth(max(1, self.width())))
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSizeHint()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()
 
 
 class ConversationView(QScrollArea):
@@ -37,7 +58,7 @@ class ConversationView(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._content = QWidget()
+        self._content = _Column()
         self._content.setObjectName("conversation")
         self._layout = QVBoxLayout(self._content)
         self._layout.setContentsMargins(8, 8, 8, 8)
@@ -53,30 +74,44 @@ class ConversationView(QScrollArea):
         """Create or update the utterance's bubble."""
         bubble = self._bubbles.get(utt.utterance_id)
         if bubble is None:
-            bubble = Bubble(self.view, self._content)
+            row = QWidget(self._content)
+            row_layout = QHBoxLayout(row)
+            row_layout.setContentsMargins(0, 0, 0, 0)
+            bubble = Bubble(self.view, row)
             bubble.set_fonts(self.primary_pt, self.secondary_pt)
-            bubble.setMaximumWidth(self._bubble_width())
             self._bubbles[utt.utterance_id] = bubble
-            self._layout.insertWidget(self._layout.count() - 1, bubble, 0, side_alignment(utt.side))
+            self._place(row_layout, bubble, utt.side)
+            self._layout.insertWidget(self._layout.count() - 1, row)
         elif bubble.side != utt.side:
-            self._layout.setAlignment(bubble, side_alignment(utt.side))
+            self._place(bubble.parentWidget().layout(), bubble, utt.side)
         bubble.show_utterance(utt, self.client_lang)
         return bubble
 
+    @staticmethod
+    def _place(row_layout: QHBoxLayout, bubble: Bubble, side: str | None) -> None:
+        """Staff bubbles on the leading edge, client bubbles on the trailing edge."""
+        while row_layout.count():
+            row_layout.takeAt(0)
+        share = round(BUBBLE_WIDTH_SHARE * 100)
+        if side == CLIENT:
+            row_layout.addStretch(100 - share)
+            row_layout.addWidget(bubble, share)
+        else:
+            row_layout.addWidget(bubble, share)
+            row_layout.addStretch(100 - share)
+
     def bubbles(self) -> list[Bubble]:
         """Bubbles from the oldest to the newest."""
-        return [
-            item.widget()
-            for index in range(self._layout.count())
-            if isinstance((item := self._layout.itemAt(index)).widget(), Bubble)
-        ]
+        rows = (self._layout.itemAt(i).widget() for i in range(self._layout.count()))
+        return [row.findChild(Bubble) for row in rows if row is not None]
 
     def clear(self) -> None:
         """Remove every bubble (next client)."""
         for bubble in self._bubbles.values():
-            self._layout.removeWidget(bubble)
-            bubble.setParent(None)
-            bubble.deleteLater()
+            row = bubble.parentWidget()
+            self._layout.removeWidget(row)
+            row.setParent(None)
+            row.deleteLater()
         self._bubbles.clear()
         self._follow = True
 
@@ -96,12 +131,3 @@ class ConversationView(QScrollArea):
     def _on_range_changed(self, _minimum: int, maximum: int) -> None:
         if self._follow:
             self.verticalScrollBar().setValue(maximum)
-
-    def _bubble_width(self) -> int:
-        return max(200, int(self.viewport().width() * BUBBLE_WIDTH_SHARE))
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        width = self._bubble_width()
-        for bubble in self._bubbles.values():
-            bubble.setMaximumWidth(width)
