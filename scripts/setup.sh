@@ -3,11 +3,12 @@
 #
 # Usage: scripts/setup.sh [--dev]
 #
-#   (no option)  runtime: Debian libportaudio2 (microphone access through sounddevice),
-#                a Python 3.11 virtual environment in .venv and `pip install -e .`
+#   (no option)  runtime: Debian libportaudio2 (microphone access through sounddevice), the
+#                X libraries and fonts the desk window needs, a Python 3.11 virtual environment in .venv and `pip install -e .`
 #   --dev        also the test and lint tools (`pip install -e ".[dev]"`) and the Debian
 #                packages the tests use: Festival with the Finnish voices, sox, espeak-ng,
-#                the LibriVox test clips and PulseAudio for the virtual microphone.
+#                the LibriVox test clips, PulseAudio for the virtual microphone and Xvfb
+#                for the window screenshots.
 #
 # Safe to run again: only what is missing is installed, so a second run takes seconds.
 # Works from any directory. Set VERBOSE=1 to see the full apt and pip output.
@@ -20,9 +21,13 @@ cd "$ROOT"
 VENV=".venv"
 TORCH_VERSION="${TORCH_VERSION:-2.13.0}"
 STAMP="$VENV/.setup-stamp"
-RUNTIME_DEBS=(libportaudio2)
+# The desk window (Qt's xcb platform) needs libxcb-cursor0 and friends, which a desktop
+# often lacks; fonts-noto-core draws Arabic and Persian.
+RUNTIME_DEBS=(libportaudio2 libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
+    libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
+    libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-noto-core)
 DEV_DEBS=(festival festvox-suopuhe-lj festvox-suopuhe-mv sox espeak-ng pocketsphinx-testdata
-    pulseaudio libasound2-plugins)
+    pulseaudio libasound2-plugins xvfb xauth)
 
 usage() {
     awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
