@@ -162,8 +162,9 @@ def test_device_error_keeps_the_transcript(qtbot, tmp_path, models, finnish_clip
     with qtbot.waitSignal(desk.controller.sessionOpened, timeout=120_000) as opened:
         desk.controller.start()
     assert opened.args[0].live and "Desk USB mic" in opened.args[0].source
+    meter = desk.staff.microphone.meter
     with qtbot.waitSignal(desk.controller.audioFailed, timeout=60_000):
-        pass
+        qtbot.waitUntil(lambda: meter.value() > -40, timeout=30_000)  # the meter shows speech
     qtbot.waitUntil(lambda: any(u.ended for u in desk.controller.conversation.ordered()))
     kept = [u.committed for u in desk.controller.conversation.ordered()]
     assert kept and kept[0]

@@ -90,6 +90,11 @@ def run_desk() -> int:
     desk.staff.closing.connect(app.quit)
     app.aboutToQuit.connect(desk.controller.shutdown)
     app.aboutToQuit.connect(settings.sync)
+    from ui.watchdog import StallWatchdog
+
+    watchdog = StallWatchdog(parent=desk.controller)
+    if logging.getLogger("ui.watchdog").isEnabledFor(logging.DEBUG):
+        watchdog.start()  # `interpreter -vv` logs every UI stall over 100 ms
     desk.show()
     QTimer.singleShot(0, desk.controller.start)  # after the first paint
     return app.exec()

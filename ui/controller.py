@@ -112,6 +112,7 @@ class DeskController(QObject):
         self.bridge.noticeReceived.connect(lambda text: s.statusBar().showMessage(text, 8000))
         s.languageChosen.connect(self.set_client_language)
         s.deviceChosen.connect(self.set_device)
+        s.microphone.refreshRequested.connect(self._listDevices)
         s.modeChosen.connect(self.set_mode)
         s.pushToTalk.connect(self.push_to_talk)
         s.typedText.connect(self.add_typed)

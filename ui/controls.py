@@ -67,14 +67,27 @@ class LanguagePicker(QComboBox):
             self.blockSignals(False)
 
 
+class _DeviceCombo(QComboBox):
+    """Asks for a fresh device list whenever it opens (a microphone may just have been
+    plugged in)."""
+
+    opening = Signal()
+
+    def showPopup(self) -> None:
+        self.opening.emit()
+        super().showPopup()
+
+
 class MicrophonePicker(QWidget):
     """Input device list and a live level meter."""
 
     deviceChosen = Signal(str)
+    refreshRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.combo = QComboBox(self)
+        self.combo = _DeviceCombo(self)
+        self.combo.opening.connect(self.refreshRequested)
         self.combo.setMinimumContentsLength(10)
         self.meter = QProgressBar(self)
         self.meter.setRange(LEVEL_FLOOR_DB, 0)
