@@ -5,6 +5,10 @@ No models here (fast); ``test_ui_live.py`` drives the same windows through the r
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +26,7 @@ from ui_helpers import desk_settings, make_desk, post_from_thread, spoken, trans
 
 from interpreter.events import TentativeText
 from ui.languages import LANGUAGES, load_welcome_lines
-from ui.screens import ATTENTION, SPLIT
+from ui.screens import ATTENTION, SECOND_SCREEN, SPLIT
 
 
 @pytest.fixture
@@ -239,3 +243,61 @@ def test_one_screen_split_and_attention_views(qtbot, desk):
     assert desk.controller.settings.attention_view is True
     desk.controller.toggle_attention()
     assert placer.arrangement == SPLIT
+
+
+SECOND_SCREEN_CHECK = """
+import sys
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+from ui.app import build_desk
+from ui.settings import DeskSettings
+app = QApplication([])
+desk = build_desk(DeskSettings(QSettings(sys.argv[1], QSettings.Format.IniFormat)))
+desk.show()
+app.processEvents()
+print(desk.controller.placer.arrangement, desk.staff.screen().name(), desk.client.screen().name(),
+      desk.client.isFullScreen())
+"""
+
+
+def test_client_window_goes_full_screen_on_a_second_screen(tmp_path: Path):
+    """Qt's offscreen platform with two screens (a configuration file), in a subprocess
+    because the platform is chosen when the application starts."""
+    screens = {
+        "screens": [
+            {
+                "name": "desk",
+                "x": 0,
+                "y": 0,
+                "width": 1280,
+                "height": 800,
+                "logicalDpi": 96,
+                "logicalBaseDpi": 96,
+                "dpr": 1,
+            },
+            {
+                "name": "client",
+                "x": 1280,
+                "y": 0,
+                "width": 1024,
+                "height": 768,
+                "logicalDpi": 96,
+                "logicalBaseDpi": 96,
+                "dpr": 1,
+            },
+        ]
+    }
+    config = tmp_path / "screens.json"
+    config.write_text(json.dumps(screens))
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
+    result = subprocess.run(
+        [sys.executable, "-c", SECOND_SCREEN_CHECK, str(tmp_path / "desk.ini")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    arrangement, staff_screen, client_screen, full = result.stdout.split()
+    assert arrangement == SECOND_SCREEN and client_screen != staff_screen and full == "True"
