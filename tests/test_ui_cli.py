@@ -32,3 +32,30 @@ def test_display_detection():
     assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
     assert display_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
     assert display_problem({}, "win32") is None
+
+
+WINDOW_FIRST = """
+import sys
+from PySide6.QtWidgets import QApplication
+from ui.app import build_desk
+app = QApplication([])
+desk = build_desk()
+desk.show()
+app.processEvents()
+heavy = [m for m in ("faster_whisper", "ctranslate2", "transformers", "torch") if m in sys.modules]
+print(desk.staff.isVisible(), ",".join(heavy) or "-")
+"""
+
+
+def test_the_window_shows_before_any_model_library_is_imported(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", WINDOW_FIRST],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "-"]

@@ -162,6 +162,7 @@ def test_device_error_keeps_the_transcript(qtbot, tmp_path, models, finnish_clip
     with qtbot.waitSignal(desk.controller.sessionOpened, timeout=120_000) as opened:
         desk.controller.start()
     assert opened.args[0].live and "Desk USB mic" in opened.args[0].source
+    whisper = desk.controller.session.engine
     meter = desk.staff.microphone.meter
     with qtbot.waitSignal(desk.controller.audioFailed, timeout=60_000):
         qtbot.waitUntil(lambda: meter.value() > -40, timeout=30_000)  # the meter shows speech
@@ -178,6 +179,7 @@ def test_device_error_keeps_the_transcript(qtbot, tmp_path, models, finnish_clip
         combo.setCurrentIndex(combo.findData("Headset"))
         combo.activated.emit(combo.currentIndex())
     assert "Headset" in reopened.args[0].source and not banner.isVisible()
+    assert desk.controller.session.engine is whisper  # not loaded again
     assert [u.committed for u in desk.controller.conversation.ordered()][: len(kept)] == kept
     assert len(desk.staff.conversation.bubbles()) >= len(kept)
     desk.controller.shutdown()

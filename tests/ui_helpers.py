@@ -21,7 +21,8 @@ def desk_settings(folder: Path) -> DeskSettings:
 def make_desk(qtbot: Any, folder: Path, **kwargs: Any) -> Desk:
     """Both windows and the controller, settings isolated in ``folder``; not started."""
     desk = build_desk(desk_settings(folder), **kwargs)
-    qtbot.addWidget(desk.staff)
+    # Stop the worker thread even when a test fails: a running QThread must not be deleted.
+    qtbot.addWidget(desk.staff, before_close_func=lambda _: desk.controller.shutdown())
     qtbot.addWidget(desk.client)
     return desk
 

@@ -213,7 +213,7 @@ class StaffWindow(QMainWindow):
 
     def clear_conversation(self) -> None:
         self.conversation.clear()
-        self.typed.clear()
+        self.typed.setText("")  # unlike clear(), also forgets the undo history
         self.latency.clear()
 
     def set_client_language(self, code: str) -> None:
