@@ -50,6 +50,8 @@ QLabel#secondary { color: #404040; }
 QLabel#marker { color: #a05a00; }
 QLabel#errorBanner { background: #fdecea; color: #8b1a10; padding: 6px; }
 QWidget#conversation { background: #f4f4f4; }
+QProgressBar { border: 1px solid #b0b0b0; border-radius: 3px; background: #ffffff; }
+QProgressBar::chunk { background: #43a047; }
 """
 DARK_STYLE = """
 QMainWindow, QWidget { background: #202124; color: #e8eaed; }
@@ -60,6 +62,8 @@ QFrame#bubble[flagged="true"] { border: 2px solid #f0a030; }
 QLabel#secondary { color: #bdc1c6; }
 QLabel#marker { color: #f0a030; }
 QLabel#errorBanner { background: #5c1a14; color: #ffdad4; padding: 6px; }
+QProgressBar { border: 1px solid #5f6368; border-radius: 3px; background: #303134; }
+QProgressBar::chunk { background: #66bb6a; }
 """
 
 
