@@ -200,3 +200,18 @@ def test_missing_translation_models_open_the_model_dialog(
     assert "Translation is off" in desk.staff.error_banner.text()
     dialog.reject()
     desk.controller.shutdown()
+
+
+def test_missing_whisper_model_says_so_and_opens_the_model_dialog(qtbot, tmp_path, finnish_clips):
+    pytest.importorskip("ui.model_dialog")
+    broken = tmp_path / "whisper-small"
+    broken.mkdir()
+    (broken / "config.json").write_text("{}")  # an incomplete copy: no weights
+    options = {"asr_model": str(broken), "replay": finnish_clips[0][0]}
+    desk = make_desk(qtbot, tmp_path, base_options=options)
+    desk.show()
+    with qtbot.waitSignal(desk.controller.modelDialogOpened, timeout=120_000) as opened:
+        desk.controller.start()
+    assert opened.args[0].isVisible() and desk.controller.session is None
+    assert "whisper-small" in desk.staff.error_banner.text()
+    opened.args[0].reject()

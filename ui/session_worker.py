@@ -89,7 +89,9 @@ class SessionWorker(QObject):
         try:
             session, info = self._build(token, overrides)
         except Exception as exc:  # every failure becomes a message, never a dead thread
-            missing = type(exc).__name__ == "ModelError"
+            from models.whisper import ModelError
+
+            missing = isinstance(exc, ModelError)
             logger.warning("could not open a session: %s", exc)
             self.sessionFailed.emit(token, str(exc).replace("\n", " "), missing)
             return
