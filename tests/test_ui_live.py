@@ -8,6 +8,7 @@ trained Marian models. A stall watchdog checks the UI never waits for the core.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import jiwer
@@ -47,13 +48,19 @@ def started(qtbot, tmp_path: Path, options: dict, **kwargs):
     return desk, opened.args[0]
 
 
+def not_translated(utt) -> bool:
+    return utt.translation_lang is None and utt.flagged
+
+
 def finished(desk) -> bool:
     """The replay has ended and every utterance has its final translation."""
     session = desk.controller.session
     if session is None or not session.pipeline.finished:
         return False
     utts = desk.controller.conversation.ordered()
-    return bool(utts) and all(u.ended and u.translation_final for u in utts)
+    # Utterances of a session without translation are marked instead of translated.
+    done = [u.ended and (u.translation_final or not_translated(u)) for u in utts]
+    return bool(utts) and all(done)
 
 
 def test_full_conversation_in_both_windows(qtbot, tmp_path, models, conversation_fi_en):
@@ -214,4 +221,39 @@ def test_missing_whisper_model_says_so_and_opens_the_model_dialog(qtbot, tmp_pat
         desk.controller.start()
     assert opened.args[0].isVisible() and desk.controller.session is None
     assert "whisper-small" in desk.staff.error_banner.text()
+    opened.args[0].reject()
+
+
+def test_models_added_through_the_dialog_turn_translation_on(
+    qtbot,
+    tmp_path,
+    monkeypatch,
+    whisper_base_dir,
+    finnish_clips,
+    trained_marian_fi_en,  # noqa: F811
+    trained_marian_en_fi,  # noqa: F811
+):
+    pytest.importorskip("ui.model_dialog")
+    models_dir = tmp_path / "models"
+    monkeypatch.setenv("INTERPRETER_MODELS_DIR", str(models_dir))
+    path, finnish = finnish_clips[0]
+    options = {"asr_model": str(whisper_base_dir), "replay": path, "replay_pad_seconds": 1.0}
+    desk = make_desk(qtbot, tmp_path, base_options=options)
+    desk.show()
+    with qtbot.waitSignal(desk.controller.modelDialogOpened, timeout=120_000) as opened:
+        desk.controller.start()
+    # What an install or import in the dialog leaves behind: the models in the models folder.
+    for folder, name in (
+        (trained_marian_fi_en, "opus-mt-fi-en"),
+        (trained_marian_en_fi, "opus-mt-en-fi"),
+    ):
+        shutil.copytree(folder, models_dir / "translation" / name)
+    with qtbot.waitSignal(desk.controller.sessionOpened, timeout=60_000) as reopened:
+        opened.args[0].modelsChanged.emit()
+    assert reopened.args[0].missing == () and not desk.staff.error_banner.isVisible()
+    qtbot.waitUntil(lambda: finished(desk), timeout=60_000)
+    english = dict(PHRASE_PAIRS)[finnish]
+    utt = desk.controller.conversation.ordered()[-1]
+    assert sacrebleu.sentence_chrf(utt.translation, [english]).score >= 60, utt
+    assert desk.client.view.bubbles()[-1].primary.text() == utt.translation
     opened.args[0].reject()

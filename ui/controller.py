@@ -211,6 +211,8 @@ class DeskController(QObject):
             if isinstance(event, ErrorEvent):
                 self.staff.statusBar().showMessage(event.text, 8000)
             return
+        if isinstance(event, UtteranceEnded) and not self._translates(utt.lang):
+            utt.flags = tuple(dict.fromkeys((*utt.flags, "untranslated")))
         self._show(utt)
         if self.mode == "auto" and utt.side and not utt.typed:
             self.staff.speakers.show_active(utt.side)
@@ -289,16 +291,20 @@ class DeskController(QObject):
         session = self.session
         at = session.pipeline.clock() if session is not None else 0.0
         utt = self.conversation.add_typed(self._next_typed, side, lang, text, at)
-        translator = session.translator if session is not None else None
-        target = client_of(self.pair) if lang == STAFF_LANGUAGE else STAFF_LANGUAGE
-        if translator is not None and (lang, target) in translator.engines:
-            translator.submit(
+        if self._translates(lang):
+            session.translator.submit(
                 UtteranceEnded(self._next_typed, side, lang, text, at, at, at, at, 1.0)
             )
         else:
             utt.flags = ("untranslated",)
         self._show(utt)
         return utt
+
+    def _translates(self, lang: str | None) -> bool:
+        """Whether the current session has a model translating from ``lang``."""
+        translator = self.session.translator if self.session is not None else None
+        target = client_of(self.pair) if lang == STAFF_LANGUAGE else STAFF_LANGUAGE
+        return translator is not None and (lang, target) in translator.engines
 
     def next_client(self) -> None:
         """Wipe the conversation everywhere and start listening afresh."""
