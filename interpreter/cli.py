@@ -78,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="interpreter",
         description=(
-            "Desk interpreter: live speech recognition for Finnish and a client's language."
+            "Desk interpreter: live speech recognition for Finnish and a client's language. "
+            "Without a command it opens the desk window."
         ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
