@@ -10,10 +10,10 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from models.catalog import Hardware, HardwareDefaults, ModelCatalog
+from models.catalog import Hardware, HardwareDefaults, ModelCatalog, WhisperModel
 from models.install import ProgressCallback, install_from_hub
 from models.store import MANIFEST_NAME, InstalledModel, ModelStore
-from models.translation_routes import QualityFigure, Route
+from models.translation_routes import CatalogModel, QualityFigure, Route
 from models.whisper import ModelError, offline_base_available
 
 logger = logging.getLogger(__name__)
@@ -114,23 +114,7 @@ def plan_for_pair(
         present = _installed_whisper(store, catalog)
         if not _is_installed(store, "whisper", asr.id) and present:
             asr = present
-    asr_installed = _is_installed(store, "whisper", asr.id) or (
-        asr.id == "base" and offline_base_available()
-    )
-    items[asr.store_id] = PlanItem(
-        name=asr.store_id,
-        model_id=asr.id,
-        kind="whisper",
-        repo=asr.repo,
-        revision=asr.revision,
-        family="whisper",
-        size_mb=asr.size_mb,
-        licence=asr.licence,
-        non_commercial=asr.non_commercial,
-        purpose="speech recognition",
-        installed=asr_installed,
-        quality=asr.quality,
-    )
+    items[asr.store_id] = _whisper_item(asr, store)
     for source, target in ((staff, client), (client, staff)):
         route = choose_route(catalog.translation.routes(source, target), defaults, store)
         path = "→".join([route.source] + [s.target for s in route.steps])
@@ -139,21 +123,43 @@ def plan_for_pair(
             purpose = path if len(route.steps) == 1 else f"{path} (step {index + 1})"
             if model.id in items:
                 purpose = f"{items[model.id].purpose}; {purpose}"
-            items[model.id] = PlanItem(
-                name=model.id,
-                model_id=model.id,
-                kind="translation",
-                repo=model.repo,
-                revision=model.revision,
-                family=model.family,
-                size_mb=model.size_mb,
-                licence=model.licence,
-                non_commercial=model.non_commercial,
-                purpose=purpose,
-                installed=_is_installed(store, "translation", model.id),
-                quality=model.quality,
-            )
+            items[model.id] = _translation_item(model, store, purpose)
     return PairPlan(f"{staff}-{client}", hardware, defaults, tuple(items.values()))
+
+
+def _whisper_item(model: WhisperModel, store: ModelStore) -> PlanItem:
+    return PlanItem(
+        name=model.store_id,
+        model_id=model.id,
+        kind="whisper",
+        repo=model.repo,
+        revision=model.revision,
+        family="whisper",
+        size_mb=model.size_mb,
+        licence=model.licence,
+        non_commercial=model.non_commercial,
+        purpose="speech recognition",
+        installed=_is_installed(store, "whisper", model.id)
+        or (model.id == "base" and offline_base_available()),
+        quality=model.quality,
+    )
+
+
+def _translation_item(model: CatalogModel, store: ModelStore, purpose: str) -> PlanItem:
+    return PlanItem(
+        name=model.id,
+        model_id=model.id,
+        kind="translation",
+        repo=model.repo,
+        revision=model.revision,
+        family=model.family,
+        size_mb=model.size_mb,
+        licence=model.licence,
+        non_commercial=model.non_commercial,
+        purpose=purpose,
+        installed=_is_installed(store, "translation", model.id),
+        quality=model.quality,
+    )
 
 
 def _installed_whisper(store: ModelStore, catalog: ModelCatalog):
@@ -204,45 +210,18 @@ def install_missing(
 def item_for_name(name: str, store: ModelStore, catalog: ModelCatalog) -> PlanItem:
     """A single model by the name the user typed: a catalog id or ``whisper-<size>``."""
     if name in catalog.translation.models:
-        model = catalog.translation.models[name]
-        return PlanItem(
-            name=model.id,
-            model_id=model.id,
-            kind="translation",
-            repo=model.repo,
-            revision=model.revision,
-            family=model.family,
-            size_mb=model.size_mb,
-            licence=model.licence,
-            non_commercial=model.non_commercial,
-            purpose="translation",
-            installed=_is_installed(store, "translation", model.id),
-            quality=model.quality,
-        )
+        return _translation_item(catalog.translation.models[name], store, "translation")
     size = name.removeprefix("whisper-")
     if size in catalog.whisper:
-        asr = catalog.whisper[size]
-        repo, revision, size_mb, licence = asr.repo, asr.revision, asr.size_mb, asr.licence
-    else:
-        from faster_whisper.utils import _MODELS as FASTER_WHISPER_REPOS
+        return _whisper_item(catalog.whisper[size], store)
+    from faster_whisper.utils import _MODELS as FASTER_WHISPER_REPOS
 
-        if size not in FASTER_WHISPER_REPOS or not name.startswith("whisper-"):
-            known = ", ".join(sorted(catalog.translation.models)[:4])
-            raise ModelError(
-                f"Unknown model or pair {name!r}: use a pair such as fi-en, a catalog model "
-                f"id ({known}, ...) or whisper-SIZE ({', '.join(catalog.whisper)})."
-            )
-        repo, revision, size_mb, licence = FASTER_WHISPER_REPOS[size], "main", 0, "see its card"
-    return PlanItem(
-        name=f"whisper-{size}",
-        model_id=size,
-        kind="whisper",
-        repo=repo,
-        revision=revision,
-        family="whisper",
-        size_mb=size_mb,
-        licence=licence,
-        non_commercial=False,
-        purpose="speech recognition",
-        installed=_is_installed(store, "whisper", size),
-    )
+    if size not in FASTER_WHISPER_REPOS or not name.startswith("whisper-"):
+        known = ", ".join(sorted(catalog.translation.models)[:4])
+        raise ModelError(
+            f"Unknown model or pair {name!r}: use a pair such as fi-en, a catalog model "
+            f"id ({known}, ...) or whisper-SIZE ({', '.join(catalog.whisper)})."
+        )
+    # A faster-whisper size the catalog does not describe (large-v2, distil-...).
+    extra = WhisperModel(size, FASTER_WHISPER_REPOS[size], "see its model card", 0)
+    return _whisper_item(extra, store)

@@ -32,9 +32,8 @@ def hub(tmp_path: Path, monkeypatch, tiny_marian):  # noqa: F811
 def open_dialog(qtbot, store: ModelStore, pair: str = "fi-en") -> ModelDialog:
     dialog = ModelDialog(pair, store, hardware=DESK, catalog=ModelCatalog.load())
     qtbot.addWidget(dialog)
-    with qtbot.waitSignal(dialog.worker.planned, timeout=10000):
-        pass
-    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=5000)
+    # The dialog asks for its plan as it opens; wait for it to be shown.
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=10000)
     return dialog
 
 
