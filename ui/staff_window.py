@@ -6,7 +6,7 @@ talks to the core. Keyboard shortcuts are listed in :data:`SHORTCUTS` (and in do
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -30,15 +30,21 @@ from ui.conversation_view import ConversationView
 
 #: Key -> what it does; shown in Help and documented in docs/ui.md.
 SHORTCUTS = (
-    ("F1 (hold)", "staff speaks (push to talk)"),
-    ("F2 (hold)", "client speaks (push to talk)"),
-    ("F3", "automatic: identify the language within the pair"),
-    ("Ctrl+L", "search the client's language"),
-    ("Enter / Ctrl+Enter", "send typed text as staff / as client"),
-    ("Ctrl+N", "next client (asks first)"),
-    ("Ctrl+E", "export the transcript (when enabled in Settings)"),
-    ("Ctrl++ / Ctrl+-", "larger / smaller client text"),
-    ("F11", "client window: attention view on one screen"),
+    ("F1 (hold)", QT_TRANSLATE_NOOP("StaffWindow", "staff speaks (push to talk)")),
+    ("F2 (hold)", QT_TRANSLATE_NOOP("StaffWindow", "client speaks (push to talk)")),
+    ("F3", QT_TRANSLATE_NOOP("StaffWindow", "automatic: identify the language within the pair")),
+    ("Ctrl+L", QT_TRANSLATE_NOOP("StaffWindow", "search the client's language")),
+    (
+        "Enter / Ctrl+Enter",
+        QT_TRANSLATE_NOOP("StaffWindow", "send typed text as staff / as client"),
+    ),
+    ("Ctrl+N", QT_TRANSLATE_NOOP("StaffWindow", "next client (asks first)")),
+    (
+        "Ctrl+E",
+        QT_TRANSLATE_NOOP("StaffWindow", "export the transcript (when enabled in Settings)"),
+    ),
+    ("Ctrl++ / Ctrl+-", QT_TRANSLATE_NOOP("StaffWindow", "larger / smaller client text")),
+    ("F11", QT_TRANSLATE_NOOP("StaffWindow", "client window: attention view on one screen")),
 )
 PUSH_KEYS = {Qt.Key.Key_F1: STAFF, Qt.Key.Key_F2: CLIENT}
 LIGHT_STYLE = """
@@ -291,7 +297,9 @@ class StaffWindow(QMainWindow):
         self.exportEnabledChanged.emit(on)
 
     def _show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td><b>{key}</b></td><td>{what}</td></tr>" for key, what in SHORTCUTS)
+        rows = "".join(
+            f"<tr><td><b>{key}</b></td><td>{self.tr(what)}</td></tr>" for key, what in SHORTCUTS
+        )
         QMessageBox.information(self, self.tr("Keyboard shortcuts"), f"<table>{rows}</table>")
 
     def closeEvent(self, event) -> None:

@@ -117,8 +117,44 @@
 <context>
     <name>StaffWindow</name>
     <message>
-        <source>Desk interpreter</source>
+        <source>staff speaks (push to talk)</source>
         <extracomment>Key -&gt; what it does; shown in Help and documented in docs/ui.md.</extracomment>
+        <translation>virkailija puhuu (painettava puhe)</translation>
+    </message>
+    <message>
+        <source>client speaks (push to talk)</source>
+        <translation>asiakas puhuu (painettava puhe)</translation>
+    </message>
+    <message>
+        <source>automatic: identify the language within the pair</source>
+        <translation>automaattinen: kieli tunnistetaan kieliparin sisältä</translation>
+    </message>
+    <message>
+        <source>search the client&apos;s language</source>
+        <translation>etsi asiakkaan kieli</translation>
+    </message>
+    <message>
+        <source>send typed text as staff / as client</source>
+        <translation>lähetä kirjoitettu teksti virkailijana / asiakkaana</translation>
+    </message>
+    <message>
+        <source>next client (asks first)</source>
+        <translation>seuraava asiakas (kysyy ensin)</translation>
+    </message>
+    <message>
+        <source>export the transcript (when enabled in Settings)</source>
+        <translation>tallenna keskustelu (kun sallittu asetuksissa)</translation>
+    </message>
+    <message>
+        <source>larger / smaller client text</source>
+        <translation>suurempi / pienempi asiakkaan teksti</translation>
+    </message>
+    <message>
+        <source>client window: attention view on one screen</source>
+        <translation>asiakasikkuna koko näytölle, kun näyttöjä on yksi</translation>
+    </message>
+    <message>
+        <source>Desk interpreter</source>
         <translation>Asiointitulkki</translation>
     </message>
     <message>

@@ -117,8 +117,44 @@
 <context>
     <name>StaffWindow</name>
     <message>
-        <source>Desk interpreter</source>
+        <source>staff speaks (push to talk)</source>
         <extracomment>Key -&gt; what it does; shown in Help and documented in docs/ui.md.</extracomment>
+        <translation>personalen talar (tryck för att tala)</translation>
+    </message>
+    <message>
+        <source>client speaks (push to talk)</source>
+        <translation>kunden talar (tryck för att tala)</translation>
+    </message>
+    <message>
+        <source>automatic: identify the language within the pair</source>
+        <translation>automatiskt: språket känns igen inom språkparet</translation>
+    </message>
+    <message>
+        <source>search the client&apos;s language</source>
+        <translation>sök kundens språk</translation>
+    </message>
+    <message>
+        <source>send typed text as staff / as client</source>
+        <translation>skicka skriven text som personal / som kund</translation>
+    </message>
+    <message>
+        <source>next client (asks first)</source>
+        <translation>nästa kund (frågar först)</translation>
+    </message>
+    <message>
+        <source>export the transcript (when enabled in Settings)</source>
+        <translation>exportera samtalet (när det är tillåtet i inställningarna)</translation>
+    </message>
+    <message>
+        <source>larger / smaller client text</source>
+        <translation>större / mindre text för kunden</translation>
+    </message>
+    <message>
+        <source>client window: attention view on one screen</source>
+        <translation>kundfönstret i helskärm när det finns en skärm</translation>
+    </message>
+    <message>
+        <source>Desk interpreter</source>
         <translation>Tolk vid disken</translation>
     </message>
     <message>
