@@ -54,6 +54,9 @@ def pytest_configure(config: pytest.Config) -> None:
         (root / folder).mkdir()
         os.environ[name] = str(root / folder)
     os.environ.update(FORCED_ENV)
+    # Qt windows render offscreen unless the caller chose a platform (e.g. xcb under Xvfb);
+    # without a display Qt would abort the whole run.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     for name in REMOVED_ENV:
         os.environ.pop(name, None)
     config.stash[_ENV_ROOT] = root
