@@ -136,13 +136,15 @@ class SessionWorker(QObject):
             source=source,
         )
         loaded = dict(session.translator.engines) if session.translator is not None else {}
-        self._translation = {mt_key: loaded}  # one pair's models in memory at a time
         staff, client = settings.pair.split("-")
         missing = tuple(
             f"{src}-{tgt}"
             for src, tgt in ((staff, client), (client, staff))
             if settings.translate and (src, tgt) not in loaded
         )
+        # One pair's models in memory at a time; an incomplete pair is looked for again
+        # next time (models may have been installed meanwhile).
+        self._translation = {} if missing else {mt_key: loaded}
         self.progress.emit("starting")
         try:
             session.start()
