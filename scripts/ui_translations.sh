@@ -12,7 +12,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 BIN=".venv/bin"
-SOURCES=(ui/bubble.py ui/client_window.py ui/controller.py ui/controls.py ui/staff_window.py)
+SOURCES=(ui/bubble.py ui/client_window.py ui/controller.py ui/controls.py ui/staff_window.py
+    ui/model_dialog.py)
 "$BIN/pyside6-lupdate" -no-obsolete -locations none "${SOURCES[@]}" \
     -ts ui/i18n/desk_fi.ts ui/i18n/desk_sv.ts
 "$BIN/pyside6-lrelease" ui/i18n/desk_fi.ts ui/i18n/desk_sv.ts

@@ -19,7 +19,14 @@ I18N = ROOT / "ui" / "i18n"
 BIN = Path(sys.executable).parent
 SOURCES = [
     ROOT / "ui" / name
-    for name in ("bubble.py", "client_window.py", "controller.py", "controls.py", "staff_window.py")
+    for name in (
+        "bubble.py",
+        "client_window.py",
+        "controller.py",
+        "controls.py",
+        "staff_window.py",
+        "model_dialog.py",
+    )
 ]
 
 

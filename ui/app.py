@@ -48,6 +48,15 @@ class Desk:
         self.staff.show()
         self.controller.placer.place()
 
+    def add_tester_tab(self, store: Any = None) -> Any:
+        """Add the phrase-set Tester tab to the staff window; its threads stop with it."""
+        from ui.tester_tab import TesterTab
+
+        tab = TesterTab(store, self.staff)
+        self.staff.add_tab(tab, tab.title())
+        self.staff.closing.connect(tab.shutdown)
+        return tab
+
 
 def build_desk(
     settings: Any = None,
@@ -97,4 +106,5 @@ def run_desk() -> int:
         watchdog.start()  # `interpreter -vv` logs every UI stall over 100 ms
     desk.show()
     QTimer.singleShot(0, desk.controller.start)  # after the first paint
+    QTimer.singleShot(0, lambda: desk.add_tester_tab(settings.store))
     return app.exec()

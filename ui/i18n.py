@@ -24,15 +24,18 @@ def resolve_language(setting: str) -> str:
     return system if system in TRANSLATED else "en"
 
 
-def install_translator(app: QCoreApplication, setting: str) -> QTranslator | None:
-    """Load and install the catalogue for ``setting``; None for English or when missing.
+def install_translator(
+    app: QCoreApplication, setting: str, catalogue: str = "desk"
+) -> QTranslator | None:
+    """Load and install ``ui/i18n/<catalogue>_<code>.qm`` for the language ``setting``;
+    None for English or when missing.
 
     Reads one small file before any window exists (the strings must be there first).
     """
     code = resolve_language(setting)
     if code not in TRANSLATED:
         return None
-    path = resources.files("ui") / "i18n" / f"desk_{code}.qm"
+    path = resources.files("ui") / "i18n" / f"{catalogue}_{code}.qm"
     translator = QTranslator(app)
     if not translator.load(str(path)):
         logger.warning("interface catalogue %s could not be loaded; using English", path)

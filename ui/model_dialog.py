@@ -28,8 +28,6 @@ from ui.model_worker import ModelWorker
 
 logger = logging.getLogger(__name__)
 
-COLUMNS = ("Model", "Used for", "Size", "Licence", "State")
-
 
 class ModelDialog(QDialog):
     """Shows the plan for ``pair`` and installs or imports what is missing."""
@@ -56,8 +54,9 @@ class ModelDialog(QDialog):
 
         self.summary = QLabel(self.tr("Checking what %s needs…") % pair)
         self.summary.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        columns = [self.tr("Model"), self.tr("Used for"), self.tr("Size"), self.tr("Licence")]
+        self.table = QTableWidget(0, len(columns) + 1)
+        self.table.setHorizontalHeaderLabels([*columns, self.tr("State")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.verticalHeader().setVisible(False)
@@ -171,9 +170,8 @@ class ModelDialog(QDialog):
             text = self.tr("{pair} needs {n} more model(s), about {mb} MB to download.").format(
                 pair=plan.pair, n=len(plan.missing), mb=f"{plan.download_mb:,}"
             )
-        self.summary.setText(
-            f"{text}\n{self.tr('This machine:')} {plan.hardware.describe()}. {plan.defaults.note}"
-        )
+        machine = self.tr("This machine: {machine}.").format(machine=plan.hardware.describe())
+        self.summary.setText(f"{text}\n{machine} {plan.defaults.note}")
         self.licence_note.setText(
             self.tr("A non-commercial licence must be cleared with the city's legal team.")
             if plan.non_commercial

@@ -8,17 +8,11 @@ its widgets; reading the small catalogue is the only file access.
 
 from __future__ import annotations
 
-import logging
-from importlib import resources
-
 from PySide6.QtCore import QCoreApplication, QSettings, QTranslator
 
-from ui.i18n import TRANSLATED, resolve_language
+from ui.i18n import install_translator
 from ui.settings import DeskSettings
 
-logger = logging.getLogger(__name__)
-
-CATALOGUE = "tester_{code}.qm"
 _INSTALLED = "testerTranslationInstalled"  # application property: installed once
 
 
@@ -28,13 +22,4 @@ def install_tester_translation(store: QSettings | None = None) -> QTranslator | 
     if app is None or app.property(_INSTALLED):
         return None
     app.setProperty(_INSTALLED, True)
-    code = resolve_language(DeskSettings(store).ui_language)
-    if code not in TRANSLATED:
-        return None
-    path = resources.files("ui") / "i18n" / CATALOGUE.format(code=code)
-    translator = QTranslator(app)
-    if not translator.load(str(path)):
-        logger.warning("tester catalogue %s could not be loaded; using English", path)
-        return None
-    app.installTranslator(translator)
-    return translator
+    return install_translator(app, DeskSettings(store).ui_language, "tester")

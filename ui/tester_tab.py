@@ -193,6 +193,10 @@ class TesterTab(RunFilesMixin, QWidget):
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
 
+    def title(self) -> str:
+        """The tab's name in the staff window."""
+        return self.tr("Phrase tests")
+
     def shutdown(self, timeout_ms: int = 10_000) -> None:
         """Cancel a run, flush unsaved ratings, stop playback and end the worker threads."""
         self.run_worker.cancel_event.set()

@@ -20,7 +20,7 @@
     <name>DeskController</name>
     <message>
         <source>Loading…</source>
-        <extracomment>Typed utterances get ids far above the recognizer&apos;s, so the two never collide.</extracomment>
+        <extracomment>Typed utterances get ids far above the recognizer's, so the two never collide.</extracomment>
         <translation>Ladataan…</translation>
     </message>
     <message>
@@ -76,6 +76,137 @@
     </message>
 </context>
 <context>
+    <name>ModelDialog</name>
+    <message>
+        <source>Models for %s</source>
+        <translation>Mallit: %s</translation>
+    </message>
+    <message>
+        <source>Checking what %s needs…</source>
+        <translation>Tarkistetaan, mitä %s tarvitsee…</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Malli</translation>
+    </message>
+    <message>
+        <source>Used for</source>
+        <translation>Käyttö</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Koko</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>Lisenssi</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Tila</translation>
+    </message>
+    <message>
+        <source>Install missing models</source>
+        <translation>Asenna puuttuvat mallit</translation>
+    </message>
+    <message>
+        <source>Cancel download</source>
+        <translation>Keskeytä lataus</translation>
+    </message>
+    <message>
+        <source>Import archive…</source>
+        <translation>Tuo arkistosta…</translation>
+    </message>
+    <message>
+        <source>Import folder…</source>
+        <translation>Tuo kansiosta…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Sulje</translation>
+    </message>
+    <message>
+        <source>Starting the download…</source>
+        <translation>Lataus alkaa…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Keskeytetään…</translation>
+    </message>
+    <message>
+        <source>Importing and checking %s…</source>
+        <translation>Tuodaan ja tarkistetaan %s…</translation>
+    </message>
+    <message>
+        <source>Import models from an archive</source>
+        <translation>Tuo mallit arkistosta</translation>
+    </message>
+    <message>
+        <source>Model archives (*.tar)</source>
+        <translation>Malliarkistot (*.tar)</translation>
+    </message>
+    <message>
+        <source>Import models from a folder</source>
+        <translation>Tuo mallit kansiosta</translation>
+    </message>
+    <message>
+        <source> (non-commercial)</source>
+        <translation> (ei kaupalliseen käyttöön)</translation>
+    </message>
+    <message>
+        <source>installed</source>
+        <translation>asennettu</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>puuttuu</translation>
+    </message>
+    <message>
+        <source>Everything %s needs is installed.</source>
+        <translation>Kaikki, mitä %s tarvitsee, on asennettu.</translation>
+    </message>
+    <message>
+        <source>{pair} needs {n} more model(s), about {mb} MB to download.</source>
+        <translation>{pair} tarvitsee vielä {n} mallia, ladattavaa noin {mb} Mt.</translation>
+    </message>
+    <message>
+        <source>This machine: {machine}.</source>
+        <translation>Tämä kone: {machine}.</translation>
+    </message>
+    <message>
+        <source>A non-commercial licence must be cleared with the city's legal team.</source>
+        <translation>Ei-kaupallisen lisenssin käyttö on selvitettävä kaupungin lakipalveluiden kanssa.</translation>
+    </message>
+    <message>
+        <source>downloading {done:.1f} of {total:.1f} MB</source>
+        <translation>ladataan {done:.1f} / {total:.1f} Mt</translation>
+    </message>
+    <message>
+        <source>converting for fast CPU use</source>
+        <translation>muunnetaan nopeaan suorittimella ajoon</translation>
+    </message>
+    <message>
+        <source>checking</source>
+        <translation>tarkistetaan</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>valmis</translation>
+    </message>
+    <message>
+        <source>Installed: %s</source>
+        <translation>Asennettu: %s</translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>Valmis.</translation>
+    </message>
+    <message>
+        <source>Failed: %s</source>
+        <translation>Epäonnistui: %s</translation>
+    </message>
+</context>
+<context>
     <name>SpeakerControls</name>
     <message>
         <source>Auto</source>
@@ -90,7 +221,7 @@
         <translation>Tunnista kieli kieliparin sisältä (F3)</translation>
     </message>
     <message>
-        <source>Hold a side&apos;s button, or F1 / F2, while speaking</source>
+        <source>Hold a side's button, or F1 / F2, while speaking</source>
         <translation>Pidä puhujan painiketta tai F1 / F2 pohjassa puhuessa</translation>
     </message>
     <message>
@@ -130,7 +261,7 @@
         <translation>automaattinen: kieli tunnistetaan kieliparin sisältä</translation>
     </message>
     <message>
-        <source>search the client&apos;s language</source>
+        <source>search the client's language</source>
         <translation>etsi asiakkaan kieli</translation>
     </message>
     <message>
@@ -162,7 +293,7 @@
         <translation>Keskustelu</translation>
     </message>
     <message>
-        <source>Client&apos;s language:</source>
+        <source>Client's language:</source>
         <translation>Asiakkaan kieli:</translation>
     </message>
     <message>

@@ -20,7 +20,7 @@
     <name>DeskController</name>
     <message>
         <source>Loading…</source>
-        <extracomment>Typed utterances get ids far above the recognizer&apos;s, so the two never collide.</extracomment>
+        <extracomment>Typed utterances get ids far above the recognizer's, so the two never collide.</extracomment>
         <translation>Läser in…</translation>
     </message>
     <message>
@@ -76,6 +76,137 @@
     </message>
 </context>
 <context>
+    <name>ModelDialog</name>
+    <message>
+        <source>Models for %s</source>
+        <translation>Modeller för %s</translation>
+    </message>
+    <message>
+        <source>Checking what %s needs…</source>
+        <translation>Kontrollerar vad %s behöver…</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>Used for</source>
+        <translation>Används för</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Storlek</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>Licens</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Install missing models</source>
+        <translation>Installera saknade modeller</translation>
+    </message>
+    <message>
+        <source>Cancel download</source>
+        <translation>Avbryt nedladdningen</translation>
+    </message>
+    <message>
+        <source>Import archive…</source>
+        <translation>Importera arkiv…</translation>
+    </message>
+    <message>
+        <source>Import folder…</source>
+        <translation>Importera mapp…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Stäng</translation>
+    </message>
+    <message>
+        <source>Starting the download…</source>
+        <translation>Nedladdningen startar…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Avbryter…</translation>
+    </message>
+    <message>
+        <source>Importing and checking %s…</source>
+        <translation>Importerar och kontrollerar %s…</translation>
+    </message>
+    <message>
+        <source>Import models from an archive</source>
+        <translation>Importera modeller från ett arkiv</translation>
+    </message>
+    <message>
+        <source>Model archives (*.tar)</source>
+        <translation>Modellarkiv (*.tar)</translation>
+    </message>
+    <message>
+        <source>Import models from a folder</source>
+        <translation>Importera modeller från en mapp</translation>
+    </message>
+    <message>
+        <source> (non-commercial)</source>
+        <translation> (icke-kommersiell)</translation>
+    </message>
+    <message>
+        <source>installed</source>
+        <translation>installerad</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>saknas</translation>
+    </message>
+    <message>
+        <source>Everything %s needs is installed.</source>
+        <translation>Allt som %s behöver är installerat.</translation>
+    </message>
+    <message>
+        <source>{pair} needs {n} more model(s), about {mb} MB to download.</source>
+        <translation>{pair} behöver {n} modeller till, cirka {mb} MB att ladda ner.</translation>
+    </message>
+    <message>
+        <source>This machine: {machine}.</source>
+        <translation>Den här datorn: {machine}.</translation>
+    </message>
+    <message>
+        <source>A non-commercial licence must be cleared with the city's legal team.</source>
+        <translation>En icke-kommersiell licens måste godkännas av stadens juridiska enhet.</translation>
+    </message>
+    <message>
+        <source>downloading {done:.1f} of {total:.1f} MB</source>
+        <translation>laddar ner {done:.1f} av {total:.1f} MB</translation>
+    </message>
+    <message>
+        <source>converting for fast CPU use</source>
+        <translation>konverterar för snabb körning på processorn</translation>
+    </message>
+    <message>
+        <source>checking</source>
+        <translation>kontrollerar</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>klar</translation>
+    </message>
+    <message>
+        <source>Installed: %s</source>
+        <translation>Installerat: %s</translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>Klart.</translation>
+    </message>
+    <message>
+        <source>Failed: %s</source>
+        <translation>Misslyckades: %s</translation>
+    </message>
+</context>
+<context>
     <name>SpeakerControls</name>
     <message>
         <source>Auto</source>
@@ -90,7 +221,7 @@
         <translation>Känn igen språket inom språkparet (F3)</translation>
     </message>
     <message>
-        <source>Hold a side&apos;s button, or F1 / F2, while speaking</source>
+        <source>Hold a side's button, or F1 / F2, while speaking</source>
         <translation>Håll talarens knapp, eller F1 / F2, nedtryckt medan du talar</translation>
     </message>
     <message>
@@ -130,7 +261,7 @@
         <translation>automatiskt: språket känns igen inom språkparet</translation>
     </message>
     <message>
-        <source>search the client&apos;s language</source>
+        <source>search the client's language</source>
         <translation>sök kundens språk</translation>
     </message>
     <message>
@@ -162,7 +293,7 @@
         <translation>Samtal</translation>
     </message>
     <message>
-        <source>Client&apos;s language:</source>
+        <source>Client's language:</source>
         <translation>Kundens språk:</translation>
     </message>
     <message>

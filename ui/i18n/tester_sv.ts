@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="sv_SE">
 <context>
     <name>AudioPlayer</name>
@@ -12,7 +13,7 @@
         <translation>Det går inte att spela upp {0}: {1}</translation>
     </message>
     <message>
-        <source>Cannot play {0} on the audio output: {1}. Check that speakers or headphones are connected and chosen as the system's output.</source>
+        <source>Cannot play {0} on the audio output: {1}. Check that speakers or headphones are connected and chosen as the system&apos;s output.</source>
         <translation>Det går inte att spela upp {0} på ljudutgången: {1}. Kontrollera att högtalare eller hörlurar är anslutna och valda som systemets utgång.</translation>
     </message>
 </context>
@@ -119,7 +120,7 @@
     <name>TesterControls</name>
     <message>
         <source>Open set file…</source>
-        <extracomment>Keys of the file buttons, in display order. What a saved file of each kind is called after the run's file or set (suffix, filter).</extracomment>
+        <extracomment>Keys of the file buttons, in display order. What a saved file of each kind is called after the run&apos;s file or set (suffix, filter).</extracomment>
         <translation>Öppna frasfil…</translation>
     </message>
     <message>
@@ -139,7 +140,7 @@
         <translation>Fasta sidor (som tryck för att tala)</translation>
     </message>
     <message>
-        <source>Tell the recognizer each phrase's language instead of identifying it</source>
+        <source>Tell the recognizer each phrase&apos;s language instead of identifying it</source>
         <translation>Ange varje fras språk för igenkänningen i stället för att identifiera det</translation>
     </message>
     <message>
@@ -290,6 +291,10 @@
         <source>Playing {0}</source>
         <extracomment>Ratings are written this long after the last change (typing a comment is one save). Columns of running text get a fixed starting width (the tester can drag them wider).</extracomment>
         <translation>Spelar upp {0}</translation>
+    </message>
+    <message>
+        <source>Phrase tests</source>
+        <translation>Frastester</translation>
     </message>
     <message>
         <source>Loading {0}…</source>
