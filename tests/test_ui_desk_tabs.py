@@ -18,3 +18,20 @@ def test_tester_tab_joins_the_staff_window_and_stops_with_it(qtbot, tmp_path: Pa
     assert all(thread.isRunning() for thread in tab._threads)
     desk.staff.close()
     qtbot.waitUntil(lambda: not any(t.isRunning() for t in tab._threads), timeout=10000)
+
+
+def test_models_folder_setting_applies_unless_the_environment_chose(qtbot, tmp_path: Path):
+    from ui.app import apply_models_folder
+
+    desk = make_desk(qtbot, tmp_path)
+    settings = desk.controller.settings
+    assert settings.models_dir == ""
+    desk.staff.modelsFolderChosen.emit(str(tmp_path / "shared-models"))
+    assert settings.models_dir == str(tmp_path / "shared-models")
+    assert "next start" in desk.staff.statusBar().currentMessage()
+    env: dict[str, str] = {}
+    apply_models_folder(settings, env)
+    assert env["INTERPRETER_MODELS_DIR"] == str(tmp_path / "shared-models")
+    admin = {"INTERPRETER_MODELS_DIR": "/srv/models"}
+    apply_models_folder(settings, admin)
+    assert admin["INTERPRETER_MODELS_DIR"] == "/srv/models"

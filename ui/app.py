@@ -36,6 +36,14 @@ def display_problem(
     return NO_DISPLAY_MESSAGE
 
 
+def apply_models_folder(settings: Any, env: dict[str, str] | None = None) -> None:
+    """Use the models folder chosen in the settings, unless INTERPRETER_MODELS_DIR is set
+    (an administrator's choice wins). Done once, before anything looks for a model."""
+    env = os.environ if env is None else env
+    if settings.models_dir and not env.get("INTERPRETER_MODELS_DIR"):
+        env["INTERPRETER_MODELS_DIR"] = settings.models_dir
+
+
 @dataclass
 class Desk:
     """The two windows and the controller joining them to the core."""
@@ -95,6 +103,7 @@ def run_desk() -> int:
     app.setQuitOnLastWindowClosed(False)  # the client window alone keeps nothing open
     settings = DeskSettings()
     install_translator(app, settings.ui_language)
+    apply_models_folder(settings)
     desk = build_desk(settings)
     desk.staff.closing.connect(app.quit)
     app.aboutToQuit.connect(desk.controller.shutdown)

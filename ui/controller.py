@@ -121,6 +121,7 @@ class DeskController(QObject):
         s.fontSizeStep.connect(self.step_font_size)
         s.themeChosen.connect(self.set_theme)
         s.uiLanguageChosen.connect(self.set_ui_language)
+        s.modelsFolderChosen.connect(self.set_models_folder)
         s.exportEnabledChanged.connect(self.set_export_enabled)
         s.attentionToggled.connect(self.toggle_attention)
         s.modelsRequested.connect(self.open_model_dialog)
@@ -339,6 +340,13 @@ class DeskController(QObject):
         self.settings.ui_language = code
         self.staff.statusBar().showMessage(
             self.tr("The interface language changes when the app starts again."), 8000
+        )
+
+    def set_models_folder(self, folder: str) -> None:
+        self.settings.models_dir = folder
+        self.staff.statusBar().showMessage(
+            self.tr("Models are kept in {folder} from the next start.").format(folder=folder),
+            8000,
         )
 
     def set_export_enabled(self, on: bool) -> None:

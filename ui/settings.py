@@ -111,5 +111,14 @@ class DeskSettings:
     def attention_view(self, value: bool) -> None:
         self.store.setValue("attention_view", "true" if value else "false")
 
+    @property
+    def models_dir(self) -> str:
+        """Where models are kept ("" = the default); INTERPRETER_MODELS_DIR overrides it."""
+        return self._get("models_dir", "")
+
+    @models_dir.setter
+    def models_dir(self, value: str) -> None:
+        self.store.setValue("models_dir", value)
+
     def sync(self) -> None:
         self.store.sync()

@@ -86,6 +86,7 @@ class StaffWindow(QMainWindow):
     fontSizeStep = Signal(int)  # +1 / -1
     themeChosen = Signal(str)
     uiLanguageChosen = Signal(str)
+    modelsFolderChosen = Signal(str)
     exportEnabledChanged = Signal(bool)
     attentionToggled = Signal()
     modelsRequested = Signal()
@@ -202,6 +203,7 @@ class StaffWindow(QMainWindow):
             settings, self.tr("Allow transcript export"), self._export_toggled
         )
         self.export_setting.setCheckable(True)
+        self._action(settings, self.tr("Models folder (after restart)…"), self._ask_models_folder)
         languages = settings.addMenu(self.tr("Interface language (after restart)"))
         for code, name in (
             ("auto", self.tr("System")),
@@ -291,6 +293,11 @@ class StaffWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, self.tr("Export the transcript to"))
         if folder:
             self.exportRequested.emit(folder)
+
+    def _ask_models_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Keep models in"))
+        if folder:
+            self.modelsFolderChosen.emit(folder)
 
     def _export_toggled(self, on: bool) -> None:
         self.export_action.setEnabled(on)

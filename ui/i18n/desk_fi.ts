@@ -20,7 +20,7 @@
     <name>DeskController</name>
     <message>
         <source>Loading…</source>
-        <extracomment>Typed utterances get ids far above the recognizer's, so the two never collide.</extracomment>
+        <extracomment>Typed utterances get ids far above the recognizer&apos;s, so the two never collide.</extracomment>
         <translation>Ladataan…</translation>
     </message>
     <message>
@@ -62,6 +62,10 @@
     <message>
         <source>The interface language changes when the app starts again.</source>
         <translation>Käyttöliittymän kieli vaihtuu, kun sovellus käynnistetään uudelleen.</translation>
+    </message>
+    <message>
+        <source>Models are kept in {folder} from the next start.</source>
+        <translation>Mallit säilytetään kansiossa {folder} seuraavasta käynnistyksestä alkaen.</translation>
     </message>
 </context>
 <context>
@@ -174,7 +178,7 @@
         <translation>Tämä kone: {machine}.</translation>
     </message>
     <message>
-        <source>A non-commercial licence must be cleared with the city's legal team.</source>
+        <source>A non-commercial licence must be cleared with the city&apos;s legal team.</source>
         <translation>Ei-kaupallisen lisenssin käyttö on selvitettävä kaupungin lakipalveluiden kanssa.</translation>
     </message>
     <message>
@@ -221,7 +225,7 @@
         <translation>Tunnista kieli kieliparin sisältä (F3)</translation>
     </message>
     <message>
-        <source>Hold a side's button, or F1 / F2, while speaking</source>
+        <source>Hold a side&apos;s button, or F1 / F2, while speaking</source>
         <translation>Pidä puhujan painiketta tai F1 / F2 pohjassa puhuessa</translation>
     </message>
     <message>
@@ -261,7 +265,7 @@
         <translation>automaattinen: kieli tunnistetaan kieliparin sisältä</translation>
     </message>
     <message>
-        <source>search the client's language</source>
+        <source>search the client&apos;s language</source>
         <translation>etsi asiakkaan kieli</translation>
     </message>
     <message>
@@ -293,7 +297,7 @@
         <translation>Keskustelu</translation>
     </message>
     <message>
-        <source>Client's language:</source>
+        <source>Client&apos;s language:</source>
         <translation>Asiakkaan kieli:</translation>
     </message>
     <message>
@@ -373,6 +377,10 @@
         <translation>Salli keskustelun tallennus</translation>
     </message>
     <message>
+        <source>Models folder (after restart)…</source>
+        <translation>Mallikansio (uudelleenkäynnistyksen jälkeen)…</translation>
+    </message>
+    <message>
         <source>Interface language (after restart)</source>
         <translation>Käyttöliittymän kieli (uudelleenkäynnistyksen jälkeen)</translation>
     </message>
@@ -399,6 +407,10 @@
     <message>
         <source>Export the transcript to</source>
         <translation>Tallenna keskustelu kansioon</translation>
+    </message>
+    <message>
+        <source>Keep models in</source>
+        <translation>Säilytä mallit kansiossa</translation>
     </message>
 </context>
 </TS>

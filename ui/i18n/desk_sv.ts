@@ -20,7 +20,7 @@
     <name>DeskController</name>
     <message>
         <source>Loading…</source>
-        <extracomment>Typed utterances get ids far above the recognizer's, so the two never collide.</extracomment>
+        <extracomment>Typed utterances get ids far above the recognizer&apos;s, so the two never collide.</extracomment>
         <translation>Läser in…</translation>
     </message>
     <message>
@@ -62,6 +62,10 @@
     <message>
         <source>The interface language changes when the app starts again.</source>
         <translation>Gränssnittets språk byts när appen startas om.</translation>
+    </message>
+    <message>
+        <source>Models are kept in {folder} from the next start.</source>
+        <translation>Modellerna sparas i {folder} från nästa start.</translation>
     </message>
 </context>
 <context>
@@ -174,7 +178,7 @@
         <translation>Den här datorn: {machine}.</translation>
     </message>
     <message>
-        <source>A non-commercial licence must be cleared with the city's legal team.</source>
+        <source>A non-commercial licence must be cleared with the city&apos;s legal team.</source>
         <translation>En icke-kommersiell licens måste godkännas av stadens juridiska enhet.</translation>
     </message>
     <message>
@@ -221,7 +225,7 @@
         <translation>Känn igen språket inom språkparet (F3)</translation>
     </message>
     <message>
-        <source>Hold a side's button, or F1 / F2, while speaking</source>
+        <source>Hold a side&apos;s button, or F1 / F2, while speaking</source>
         <translation>Håll talarens knapp, eller F1 / F2, nedtryckt medan du talar</translation>
     </message>
     <message>
@@ -261,7 +265,7 @@
         <translation>automatiskt: språket känns igen inom språkparet</translation>
     </message>
     <message>
-        <source>search the client's language</source>
+        <source>search the client&apos;s language</source>
         <translation>sök kundens språk</translation>
     </message>
     <message>
@@ -293,7 +297,7 @@
         <translation>Samtal</translation>
     </message>
     <message>
-        <source>Client's language:</source>
+        <source>Client&apos;s language:</source>
         <translation>Kundens språk:</translation>
     </message>
     <message>
@@ -373,6 +377,10 @@
         <translation>Tillåt export av samtalet</translation>
     </message>
     <message>
+        <source>Models folder (after restart)…</source>
+        <translation>Modellmapp (efter omstart)…</translation>
+    </message>
+    <message>
         <source>Interface language (after restart)</source>
         <translation>Gränssnittets språk (efter omstart)</translation>
     </message>
@@ -399,6 +407,10 @@
     <message>
         <source>Export the transcript to</source>
         <translation>Exportera samtalet till</translation>
+    </message>
+    <message>
+        <source>Keep models in</source>
+        <translation>Spara modellerna i</translation>
     </message>
 </context>
 </TS>
