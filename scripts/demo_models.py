@@ -11,7 +11,6 @@ Built models are cached in ``.test-cache/demo-marian`` (safe to delete).
 
 from __future__ import annotations
 
-import io
 import logging
 import sys
 from pathlib import Path
@@ -23,16 +22,13 @@ sys.path.insert(0, str(REPO / "tests"))
 
 import speech  # noqa: E402
 from model_cache import cached_build, library_fingerprint  # noqa: E402
-from tiny_models import marian_config, write_marian_tokenizer  # noqa: E402
+from tiny_models import write_marian_tokenizer  # noqa: E402
 from trained_marian import (  # noqa: E402
     DIMS,
-    LEARNING_RATE,
-    MAX_STEPS,
     NOISY_SOURCES,
-    SEED,
-    TARGET_LOSS,
-    greedy_outputs,
+    fit_marian,
     plain_form,
+    train_sentencepiece,
 )
 
 logger = logging.getLogger(__name__)
@@ -71,85 +67,27 @@ def training_pairs(direction: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _spm(lines: list[str]) -> bytes:
-    import sentencepiece
-
-    buffer = io.BytesIO()
-    sentencepiece.SentencePieceTrainer.train(
-        sentence_iterator=iter(lines * 4),
-        model_writer=buffer,
-        vocab_size=SPM_VOCAB_SIZE,
-        hard_vocab_limit=False,
-        model_type="unigram",
-        character_coverage=1.0,
-        unk_id=0,
-        bos_id=1,
-        eos_id=2,
-        pad_id=-1,
-        minloglevel=2,
-    )
-    return buffer.getvalue()
-
-
 def train(folder: Path, direction: str) -> None:
     """Train ``direction`` (fi-ar or ar-fi) into ``folder`` and convert it to CTranslate2."""
-    import torch
-    from transformers import MarianMTModel
-
     from interpreter.translate.backends import convert_to_ctranslate2
     from interpreter.translate.specs import CT2_SUBFOLDER
 
     folder.mkdir(parents=True)
     source, target = direction.split("-")
-    pairs = training_pairs(direction)
     texts: dict[str, list[str]] = {"fi": [], "ar": []}
     for fi, ar in training_pairs("fi-ar"):
         texts["fi"] += [fi, plain_form(fi)]
         texts["ar"].append(ar)
     tokenizer: Any = write_marian_tokenizer(
         folder,
-        _spm(texts[source]),
-        _spm(texts[target]),
+        train_sentencepiece(texts[source] * 4, SPM_VOCAB_SIZE),
+        train_sentencepiece(texts[target] * 4, SPM_VOCAB_SIZE),
         source_lang=source,
         target_lang=target,
         model_max_length=DIMS["max_position_embeddings"],
     )
-    sources = [s for s, _ in pairs]
-    targets = [t for _, t in pairs]
-    batch = tokenizer(sources, text_target=targets, padding=True, return_tensors="pt")
-    pad = tokenizer.pad_token_id
-    labels = batch["labels"].masked_fill(batch["labels"] == pad, -100)
-    torch.set_num_threads(1)
-    torch.manual_seed(SEED)
-    model = MarianMTModel(marian_config(tokenizer, DIMS))
-    optimizer = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, weight_decay=0.0)
-    for step in range(1, MAX_STEPS + 1):
-        model.train()
-        loss = model(
-            input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], labels=labels
-        ).loss
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        if step % 20 == 0 and loss.item() < TARGET_LOSS:
-            model.eval()
-            if greedy_outputs(model, tokenizer, sources) == targets:
-                break
-    model.eval()
-    wrong = [
-        (s, t, got)
-        for s, t, got in zip(
-            sources, targets, greedy_outputs(model, tokenizer, sources), strict=True
-        )
-        if t != got
-    ]
-    if wrong:
-        raise RuntimeError(f"demo {direction} model still mistranslates {wrong}")
-    model.generation_config.bad_words_ids = [[pad]]
-    model.generation_config.num_beams = 1
-    model.save_pretrained(folder)
+    fit_marian(folder, tokenizer, training_pairs(direction), f"demo {direction}")
     convert_to_ctranslate2(folder, folder / CT2_SUBFOLDER, quantization="int8")
-    logger.info("trained demo %s model in %d steps", direction, step)
 
 
 def demo_model(direction: str) -> Path:

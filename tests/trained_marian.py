@@ -121,14 +121,14 @@ def _language_text(language: str) -> list[str]:
     return ours * 3 + filler
 
 
-def _train_sentencepiece(lines: list[str]) -> bytes:
+def train_sentencepiece(lines: list[str], vocab_size: int = SPM_VOCAB_SIZE) -> bytes:
     import sentencepiece
 
     buffer = io.BytesIO()
     sentencepiece.SentencePieceTrainer.train(
         sentence_iterator=iter(lines),
         model_writer=buffer,
-        vocab_size=SPM_VOCAB_SIZE,
+        vocab_size=vocab_size,
         hard_vocab_limit=False,
         model_type="unigram",
         character_coverage=1.0,
@@ -145,7 +145,7 @@ def write_tokenizer(folder: Path, direction: str) -> Any:
     """source.spm, target.spm (one per language, as in opus-mt), a joint vocab.json with
     ``</s>`` 0, ``<unk>`` 1 and ``<pad>`` last, and tokenizer_config.json."""
     source, target = direction.split("-")
-    models = {language: _train_sentencepiece(_language_text(language)) for language in ("fi", "en")}
+    models = {language: train_sentencepiece(_language_text(language)) for language in ("fi", "en")}
     return write_marian_tokenizer(
         folder,
         models[source],
@@ -174,12 +174,19 @@ def greedy_outputs(model: Any, tokenizer: Any, sources: list[str]) -> list[str]:
 
 def train_model(folder: Path, direction: str) -> dict[str, float]:
     """Train the ``direction`` model into ``folder`` (transformers layout); returns stats."""
+    tokenizer = write_tokenizer(folder, direction)
+    return fit_marian(folder, tokenizer, training_pairs(direction), direction)
+
+
+def fit_marian(
+    folder: Path, tokenizer: Any, pairs: list[tuple[str, str]], label: str
+) -> dict[str, float]:
+    """Train a Marian model on ``pairs`` until it reproduces every one, then save it into
+    ``folder`` beside its tokenizer; returns training stats. ``label`` names it in errors."""
     import torch
     from transformers import MarianMTModel
 
     started = time.monotonic()
-    tokenizer = write_tokenizer(folder, direction)
-    pairs = training_pairs(direction)
     sources = [source for source, _ in pairs]
     targets = [target for _, target in pairs]
     pad = tokenizer.pad_token_id
@@ -220,7 +227,7 @@ def train_model(folder: Path, direction: str) -> dict[str, float]:
     finally:
         torch.set_num_threads(threads)
     if wrong:
-        raise RuntimeError(f"trained {direction} model still mistranslates {wrong}")
+        raise RuntimeError(f"trained {label} model still mistranslates {wrong}")
     model.generation_config.bad_words_ids = [[pad]]
     model.generation_config.num_beams = 1
     model.generation_config.max_length = DIMS["max_position_embeddings"]
@@ -231,7 +238,7 @@ def train_model(folder: Path, direction: str) -> dict[str, float]:
         "loss": round(loss.item(), 5),
         "seconds": round(time.monotonic() - started, 1),
     }
-    logger.info("trained %s Marian model: %s", direction, stats)
+    logger.info("trained %s Marian model: %s", label, stats)
     return stats
 
 
