@@ -88,18 +88,7 @@ class AudioRunner:
 
     def run(self, phrase: Phrase, target: str, cancel: threading.Event) -> PhraseResult | None:
         """The phrase's result, or None when cancelled before it finished."""
-        result = PhraseResult(
-            phrase_id=phrase.id,
-            side=phrase.side,
-            source_lang=phrase.lang,
-            target_lang=target,
-            source_text=phrase.text,
-            transcript="",
-            translation="",
-            references=phrase.references[target],
-            tags=phrase.tags,
-            latency={stage: None for stage in STAGES},
-        )
+        result = PhraseResult.empty(phrase, target, latency={stage: None for stage in STAGES})
         audio = phrase.audio
         if audio is None:
             try:

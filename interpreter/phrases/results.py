@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from interpreter.phrases.format import Phrase
 from interpreter.phrases.ratings import Rating
 
 FORMAT_VERSION = 1
@@ -49,6 +50,22 @@ class PhraseResult:
     route: str = ""
     backend: str = ""
     tags: tuple[str, ...] = ()
+
+    @classmethod
+    def empty(cls, phrase: Phrase, target: str, **values: Any) -> PhraseResult:
+        """The result of ``phrase`` into ``target`` before anything was heard or translated."""
+        return cls(
+            phrase_id=phrase.id,
+            side=phrase.side,
+            source_lang=phrase.lang,
+            target_lang=target,
+            source_text=phrase.text,
+            transcript=values.pop("transcript", ""),
+            translation="",
+            references=phrase.references[target],
+            tags=phrase.tags,
+            **values,
+        )
 
     @property
     def ok(self) -> bool:

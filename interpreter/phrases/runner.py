@@ -211,17 +211,11 @@ def _describe_engine(engine: TranslationEngine) -> dict[str, Any]:
 
 
 def _translate_text(phrase: Phrase, target: str, engine: TranslationEngine) -> PhraseResult:
-    result = PhraseResult(
-        phrase_id=phrase.id,
-        side=phrase.side,
-        source_lang=phrase.lang,
-        target_lang=target,
-        source_text=phrase.text,
-        transcript=None,
-        translation="",
-        references=phrase.references[target],
+    result = PhraseResult.empty(
+        phrase,
+        target,
+        transcript=None,  # text mode: nothing is recognised
         audio=str(phrase.audio) if phrase.audio else None,
-        tags=phrase.tags,
         route=engine.route_id,
         backend=engine.backend_name,
     )
