@@ -130,24 +130,19 @@ def build_translator(
     from interpreter.translate.base import TranslationError
     from interpreter.translate.loader import build_engine
 
-    if engines is not None:
-        if not engines:
-            return None
-        return TranslationWorker(
-            pair, engines, clock, on_event, settings.tentative_translation_seconds
-        )
-    engines = {}
-    for direction in ((pair.staff, pair.client), (pair.client, pair.staff)):
-        folder = settings.mt_models.get(direction)
-        try:
-            engines[direction] = build_engine(
-                *direction, model_folder=folder, glossary=glossary, threads=settings.threads
-            )
-        except TranslationError as exc:
-            if folder is not None:
-                raise
-            if on_notice:
-                on_notice(f"Translation {direction[0]}-{direction[1]} is off: {exc}")
+    if engines is None:
+        engines = {}
+        for direction in ((pair.staff, pair.client), (pair.client, pair.staff)):
+            folder = settings.mt_models.get(direction)
+            try:
+                engines[direction] = build_engine(
+                    *direction, model_folder=folder, glossary=glossary, threads=settings.threads
+                )
+            except TranslationError as exc:
+                if folder is not None:
+                    raise
+                if on_notice:
+                    on_notice(f"Translation {direction[0]}-{direction[1]} is off: {exc}")
     if not engines:
         return None
     return TranslationWorker(pair, engines, clock, on_event, settings.tentative_translation_seconds)
@@ -161,12 +156,13 @@ def build_listening_session(
     engine: WhisperEngine | None = None,
     translation_engines: Mapping[tuple[str, str], TranslationEngine] | None = None,
     source: AudioSource | None = None,
+    glossary: Glossary | None = None,
 ) -> ListeningSession:
     """Everything a conversation needs, loaded once. Events go to ``on_event`` (any
     thread) when given, else to the pipeline's queue (recognition events only).
 
-    ``engine`` and ``translation_engines`` are models already loaded by the caller (a
-    phrase-set run loads them once for many short sessions); otherwise they are loaded
+    ``engine``, ``translation_engines`` and ``glossary`` are already loaded by the caller
+    (a phrase-set run loads them once for many short sessions); otherwise they are loaded
     from ``settings``. ``source`` replaces the one ``settings`` describe (the desk window
     opens microphones through its own device list; it counts as live).
     """
@@ -175,7 +171,8 @@ def build_listening_session(
         source, live = build_source(settings)  # before the models: bad input fails fast
     else:
         live = True
-    glossary = Glossary.load(settings.glossary) if settings.glossary else None
+    if glossary is None and settings.glossary:
+        glossary = Glossary.load(settings.glossary)
     if engine is None:
         engine = load_engine(
             settings.asr_model, settings.threads, settings.compute_device, on_notice

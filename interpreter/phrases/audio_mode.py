@@ -27,6 +27,7 @@ from interpreter.phrases.format import Phrase
 from interpreter.phrases.results import ASR_STAGE, MT_STAGE, STAGES, TOTAL, PhraseResult
 from interpreter.phrases.tts import TtsError, synthesize
 from interpreter.translate.engine import TranslationEngine
+from interpreter.translate.glossary import Glossary
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class AudioRunner:
         self,
         options: Any,
         engines: Mapping[tuple[str, str], TranslationEngine],
-        glossary: Path | None,
+        glossary: Glossary | None,
         on_notice: Callable[[str], None] | None = None,
     ) -> None:
         from interpreter.session import load_engine
@@ -119,7 +120,6 @@ class AudioRunner:
             mode=phrase.side if self.options.mode == "side" else "auto",
             threads=self.options.threads,
             compute_device=self.options.compute_device,
-            glossary=self.glossary,
             replay_pad_seconds=self.options.pad_seconds,
         )
         collector = _Collector()
@@ -130,6 +130,7 @@ class AudioRunner:
                 on_event=collector,
                 engine=self.whisper,
                 translation_engines=self.engines,
+                glossary=self.glossary,
             )
             session.start()
         except (AudioError, ValueError) as exc:

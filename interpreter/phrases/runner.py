@@ -143,7 +143,7 @@ def run_phrase_set(
     if options.audio:
         from interpreter.phrases.audio_mode import AudioRunner
 
-        audio_runner = AudioRunner(options, engines, glossary_path, on_notice)
+        audio_runner = AudioRunner(options, engines, glossary, on_notice)
         run.models["asr"] = audio_runner.describe()
     for index, (phrase, target) in enumerate(todo, start=1):
         if cancel.is_set():
