@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from interpreter.audio.replay import decode_file
-from interpreter.phrases.tts import TtsError, TtsOptions, synthesize
+from interpreter.phrases.tts import TtsError, TtsOptions, spoken_form, synthesize
 
 
 def test_default_english_speech_is_made_once_and_cached(tmp_path, require_speech):
@@ -45,3 +45,13 @@ def test_missing_or_failing_commands_say_what_to_do(tmp_path):
     with pytest.raises(TtsError, match=r"failed \(exit 1\)"):
         synthesize("Hei", "fi", TtsOptions(command="false {out}"), tmp_path)
     assert not list(tmp_path.glob("*.wav"))  # nothing half-made is cached
+
+
+def test_typographic_characters_are_spelled_for_festival(tmp_path, require_speech):
+    assert spoken_form("Auki klo 8–16, maksu 12 €.", "fi", "latin-1") == (
+        "Auki klo 8 - 16, maksu 12  euroa."
+    )
+    assert spoken_form("8–16 €", "en", "utf-8") == "8–16 €"  # UTF-8 commands read it as is
+    require_speech("finnish")
+    path = synthesize("Vastaanotto on auki klo 8–16, maksu 12 €.", "fi", TtsOptions(), tmp_path)
+    assert len(decode_file(path)) / 16_000 > 1.0

@@ -29,6 +29,20 @@ PLACEHOLDERS = ("text", "text_file", "out", "voice", "lang")
 TIMEOUT_SECONDS = 120
 
 
+#: Typographic characters a Latin-1 command cannot read, and what it should read instead
+#: (they sound the same; the euro sign is read in the phrase's language).
+_LATIN1_SPELLING = {"–": " - ", "—": " - ", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "..."}
+_EURO = {"fi": " euroa", "sv": " euro"}
+
+
+def spoken_form(text: str, lang: str, encoding: str) -> str:
+    """``text`` as the speech command should read it in ``encoding``."""
+    if encoding.replace("_", "-").lower() not in ("latin-1", "latin1", "iso-8859-1"):
+        return text
+    text = text.replace("€", _EURO.get(lang, " euros"))
+    return text.translate(str.maketrans(_LATIN1_SPELLING))
+
+
 class TtsError(Exception):
     """Speech could not be synthesized; the message says which command and why."""
 
@@ -71,7 +85,7 @@ def synthesize(text: str, lang: str, options: TtsOptions, cache_dir: Path) -> Pa
     voice = options.voice_for(lang)
     encoding = options.encoding_for(lang)
     try:
-        encoded = text.encode(encoding)
+        encoded = spoken_form(text, lang, encoding).encode(encoding)
     except UnicodeEncodeError as exc:
         raise TtsError(
             f"the speech command reads {encoding}, which cannot hold "
