@@ -66,6 +66,23 @@ class CommittedText(Event):
 
 
 @dataclass(frozen=True)
+class RevisedText(Event):
+    """The utterance was recognised again, e.g. in the other language of the pair.
+
+    ``text`` is the utterance's whole committed text so far and replaces everything
+    committed before (committed events after it append to it); ``side`` and ``lang`` are
+    the corrected ones. ``previous_lang`` and ``previous_text`` are what it replaces, and
+    ``reason`` says why (``language``). ``utterance_ended`` always carries the final text,
+    so a consumer that ignores this event is right once the utterance ends.
+    """
+
+    type: ClassVar[str] = "revised"
+    previous_lang: str | None = None
+    previous_text: str = ""
+    reason: str = "language"
+
+
+@dataclass(frozen=True)
 class UtteranceEnded(Event):
     """The utterance is closed; ``text`` is all of its committed text."""
 
