@@ -5,9 +5,9 @@ import pytest
 from interpreter.asr.commit import CommitState
 from interpreter.asr.guards import (
     GuardOptions,
-    cut_repetition_loop,
     is_no_speech,
     is_silence_phrase,
+    remove_repetition_loops,
 )
 from interpreter.asr.language import LanguageChooser, LanguagePair
 from interpreter.events import CLIENT, STAFF
@@ -75,15 +75,15 @@ def test_unsure_detection_falls_back_to_held_then_last_side():
 def test_repetition_loops_are_cut_to_one_copy():
     options = GuardOptions()
     words = "voitte auttaa minne minne minne minne minne".split()
-    cut, looped = cut_repetition_loop(words, options)
+    cut, looped = remove_repetition_loops(words, options)
     assert looped and cut == ["voitte", "auttaa", "minne"]
     phrase = "kiitos paljon kiitos paljon kiitos paljon kiitos paljon".split()
-    assert cut_repetition_loop(phrase, options) == (["kiitos", "paljon"], True)
-    assert cut_repetition_loop("yksi kaksi kolme".split(), options)[1] is False
+    assert remove_repetition_loops(phrase, options) == (["kiitos", "paljon"], True)
+    assert remove_repetition_loops("yksi kaksi kolme".split(), options)[1] is False
     doubled = "I don't have a license. I don't have a license.".split()
-    assert cut_repetition_loop(doubled, options) == ("I don't have a license.".split(), True)
+    assert remove_repetition_loops(doubled, options) == ("I don't have a license.".split(), True)
     # Short phrases said twice are ordinary speech.
-    assert cut_repetition_loop("kiitos kiitos ja hei hei".split(), options)[1] is False
+    assert remove_repetition_loops("kiitos kiitos ja hei hei".split(), options)[1] is False
 
 
 def test_no_speech_rule_and_silence_phrases():

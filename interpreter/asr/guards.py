@@ -7,10 +7,11 @@ silence is a last check, applied only to results that are already doubtful.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from faster_whisper.transcribe import get_compression_ratio
 
+from interpreter.repetition import LoopRule, remove_loops
 from interpreter.textnorm import normalise_for_wer
 
 
@@ -21,11 +22,8 @@ class GuardOptions:
     #: Below this average log-probability a result is dropped, whatever no_speech says.
     drop_log_prob_threshold: float = -1.6
     compression_ratio_threshold: float = 2.4
-    #: A unit of 1..max_unit words repeated this many times in a row is a loop ...
-    min_loop_repeats: int = 4
-    max_loop_unit: int = 8
-    #: ... and so is a phrase of at least this many words said twice in a row.
-    min_doubled_phrase: int = 4
+    #: What counts as a repetition loop (never committed, shown or translated).
+    loops: LoopRule = field(default_factory=LoopRule)
     #: An utterance whose decodes have a median no-speech probability above this is
     #: treated as noise: nothing of it is committed or shown. Clear speech stays far
     #: below (median <= 0.12 on the test speech), babble far above (>= 0.4).
@@ -66,22 +64,12 @@ def is_repetitive(text: str, options: GuardOptions) -> bool:
     return get_compression_ratio(text) > options.compression_ratio_threshold if text else False
 
 
-def cut_repetition_loop(words: list[str], options: GuardOptions) -> tuple[list[str], bool]:
-    """Remove a trailing loop (the same words over and over), keeping one copy.
+def remove_repetition_loops(
+    words: list[str], options: GuardOptions, fixed: int = 0
+) -> tuple[list[str], bool]:
+    """Cut every repetition loop in ``words`` down to one copy; say whether one was found.
 
-    A loop is a unit of 1..``max_loop_unit`` words repeated ``min_loop_repeats`` times,
-    or a phrase of ``min_doubled_phrase`` or more words said twice in a row. Returns the
-    words and whether a loop was found.
+    The first ``fixed`` words (text already committed and forced as the decoder's
+    prefix) are kept as they are: only later copies go.
     """
-    n = len(words)
-    for unit in range(1, options.max_loop_unit + 1):
-        repeats = 1
-        end = n
-        while end - 2 * unit >= 0 and words[end - unit : end] == words[end - 2 * unit : end - unit]:
-            repeats += 1
-            end -= unit
-        if repeats >= options.min_loop_repeats or (
-            repeats >= 2 and unit >= options.min_doubled_phrase
-        ):
-            return words[:end], True
-    return words, False
+    return remove_loops(words, fixed=fixed, rule=options.loops)

@@ -21,9 +21,9 @@ import numpy as np
 
 from interpreter.asr.guards import (
     GuardOptions,
-    cut_repetition_loop,
     is_no_speech,
     is_repetitive,
+    remove_repetition_loops,
 )
 from interpreter.audio.base import SAMPLE_RATE
 
@@ -238,9 +238,14 @@ class WhisperEngine:
         return ends
 
     def _cut_loop_across_prefix(self, hypothesis: Hypothesis, prefix: str) -> Hypothesis:
-        """A forced prefix primes Whisper to repeat it: look for loops over both."""
+        """A forced prefix primes Whisper to repeat it: look for loops over both.
+
+        The prefix is committed text and stays; only new copies are removed.
+        """
         before = prefix.split()
-        words, looped = cut_repetition_loop(before + hypothesis.words, self.options.guards)
+        words, looped = remove_repetition_loops(
+            before + hypothesis.words, self.options.guards, fixed=len(before)
+        )
         if not looped:
             return hypothesis
         return replace(hypothesis, words=words[len(before) :], looped=True)
@@ -284,7 +289,7 @@ class WhisperEngine:
         # Whisper computes its average (over tokens + end of text).
         avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
         guards = self.options.guards
-        words, looped = cut_repetition_loop(text.split(), guards)
+        words, looped = remove_repetition_loops(text.split(), guards)
         no_speech = is_no_speech(result.no_speech_prob, avg_logprob, guards)
         return Hypothesis(
             words=[] if no_speech else words,

@@ -29,6 +29,8 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from interpreter.repetition import DEFAULT_RULE, LoopRule, longest_repeat
+
 logger = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------------------------
@@ -316,11 +318,12 @@ def verify_spans(source: str, translation: str) -> list[str]:
 MAX_LENGTH_RATIO = 3.0
 MIN_LENGTH_RATIO = 0.2
 MIN_RATIO_SOURCE_CHARS = 20
-#: A unit of up to MAX_LOOP_UNIT tokens repeated LOOP_REPEATS times in a row is a loop; so is
-#: a phrase of LONG_PHRASE_TOKENS tokens that occurs twice (unless the source repeats too).
-LOOP_REPEATS = 4
-MAX_LOOP_UNIT = 8
+#: Repetition loops are found by the rule the recogniser uses (a word 4+ times in a row, a
+#: group of 2-4 words 3+ times ...); so is a phrase of LONG_PHRASE_TOKENS tokens that
+#: occurs twice anywhere. Neither counts when the source repeats the same way. Where
+#: characters are the units (Chinese, Japanese), a loop needs more repeats.
 LONG_PHRASE_TOKENS = 8
+_WIDE_LOOP_RULE = LoopRule(word_repeats=6, group_repeats=4, doubled_phrase=8)
 _WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
@@ -335,17 +338,6 @@ def _tokens(text: str) -> list[str]:
     if wide > len(text) // 3:  # mostly CJK: characters are the units
         return [ch for ch in text.casefold() if ch.isalnum()]
     return words
-
-
-def _longest_run(tokens: list[str]) -> int:
-    """How many times in a row the most repeated unit (1..MAX_LOOP_UNIT tokens) occurs."""
-    best = 1
-    for unit in range(1, MAX_LOOP_UNIT + 1):
-        streak = 0  # consecutive positions where tokens[i] == tokens[i - unit]
-        for i in range(unit, len(tokens)):
-            streak = streak + 1 if tokens[i] == tokens[i - unit] else 0
-            best = max(best, streak // unit + 1)
-    return best
 
 
 def _has_repeated_phrase(tokens: list[str], size: int) -> bool:
@@ -365,8 +357,9 @@ def is_degenerate(source: str, translation: str) -> str | None:
     if not translation.strip():
         return "empty translation for non-empty input"
     src_tokens, out_tokens = _tokens(source), _tokens(translation)
-    run = _longest_run(out_tokens)
-    if run >= LOOP_REPEATS and _longest_run(src_tokens) < LOOP_REPEATS:
+    rule = _WIDE_LOOP_RULE if _WIDE.search(translation) else DEFAULT_RULE
+    run = longest_repeat(out_tokens, rule)
+    if run and not longest_repeat(src_tokens, rule):
         return f"repetition loop: a unit repeated {run} times"
     size = LONG_PHRASE_TOKENS * (2 if _WIDE.search(translation) else 1)
     if _has_repeated_phrase(out_tokens, size) and not _has_repeated_phrase(src_tokens, size):
