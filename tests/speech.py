@@ -286,14 +286,21 @@ def synthesize_finnish(text: str, voice: FinnishVoice = "lj", out_path: Path | N
     return _synthesize(cached, out_path, "finnish", festival)
 
 
-def synthesize_english(text: str, out_path: Path | None = None) -> Path:
-    """US English speech from espeak-ng; returns ``out_path`` or, when None, the cached file."""
-    cached = cache_dir() / f"en-espeak-{_cache_key('espeak-ng', 'en-us', text)}.wav"
+def synthesize_english(text: str, out_path: Path | None = None, *, voice: str = "en-us") -> Path:
+    """English speech from espeak-ng; returns ``out_path`` or, when None, the cached file.
+
+    ``voice`` is any espeak-ng voice, with an optional variant (``en-gb-scotland``,
+    ``en-us+f3``); another language's voice (``fr``, ``de``) reads the English text with
+    that language's sounds, a strong foreign accent.
+    """
+    if not voice or any(ch.isspace() for ch in voice):
+        raise ValueError(f"not an espeak-ng voice name: {voice!r}")
+    cached = cache_dir() / f"en-espeak-{_cache_key('espeak-ng', voice, text)}.wav"
 
     def espeak(tmp: Path, raw: Path) -> Command:
-        logger.info("synthesising English: %s", text)
+        logger.info("synthesising English (%s): %s", voice, text)
         (tmp / "in.txt").write_text(text, encoding="utf-8")
-        return ["espeak-ng", "-v", "en-us", "-b", "1", "-f", tmp / "in.txt", "-w", raw]
+        return ["espeak-ng", "-v", voice, "-b", "1", "-f", tmp / "in.txt", "-w", raw]
 
     return _synthesize(cached, out_path, "english", espeak)
 
@@ -325,7 +332,7 @@ EDGE_PAD_SECONDS = 0.05
 
 def build_conversation(
     clips: Sequence[tuple[Path, str, str]],
-    gap_seconds: float = 1.5,
+    gap_seconds: float | Sequence[float] = 1.5,
     lead_seconds: float = 1.0,
     tail_seconds: float = 2.0,
     *,
@@ -336,15 +343,22 @@ def build_conversation(
     Each clip is trimmed to its speech (:func:`speech_bounds`) plus a short edge pad. The
     silences are measured between speech: the first speech starts at ``lead_seconds``,
     each next one ``gap_seconds`` after the previous speech ends, and the file ends
-    ``tail_seconds`` after the last speech. The returned segments carry those exact
-    start/end times, the ground truth for segmentation tests and latency benchmarks.
+    ``tail_seconds`` after the last speech. ``gap_seconds`` may also give each gap on its
+    own (one fewer than the clips). The returned segments carry those exact start/end
+    times, the ground truth for segmentation tests and latency benchmarks.
     """
     if not clips:
         raise ValueError("build_conversation needs at least one clip")
-    if min(gap_seconds, lead_seconds, tail_seconds) < 0:
+    if isinstance(gap_seconds, int | float):
+        gaps = [float(gap_seconds)] * (len(clips) - 1)
+    else:
+        gaps = [float(gap) for gap in gap_seconds]
+        if len(gaps) != len(clips) - 1:
+            raise ValueError(f"{len(clips)} clips need {len(clips) - 1} gaps, got {len(gaps)}")
+    if min([*gaps, lead_seconds, tail_seconds]) < 0:
         raise ValueError("gap, lead and tail must not be negative")
     rate = SAMPLE_RATE
-    pad = round(min(EDGE_PAD_SECONDS, gap_seconds / 2, lead_seconds, tail_seconds) * rate)
+    pad = round(min([EDGE_PAD_SECONDS, *(g / 2 for g in gaps), lead_seconds, tail_seconds]) * rate)
     parts: list[np.ndarray] = []
     segments: list[Segment] = []
     cursor = 0  # samples written so far
@@ -358,7 +372,9 @@ def build_conversation(
             raise ValueError(f"{path}: no speech found")
         first, last = bounds
         lo, hi = max(0, first - pad), min(len(samples), last + pad)
-        start = round(lead_seconds * rate) if index == 0 else speech_end + round(gap_seconds * rate)
+        start = (
+            round(lead_seconds * rate) if index == 0 else speech_end + round(gaps[index - 1] * rate)
+        )
         silence = start - (first - lo) - cursor
         parts += [np.zeros(silence, dtype=np.float32), samples[lo:hi]]
         cursor += silence + (hi - lo)
