@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
-from interpreter.events import STAFF, ErrorEvent, Event, UtteranceEnded
+from interpreter.events import STAFF, ErrorEvent, Event, RevisedText, UtteranceEnded
 from ui.client_window import ClientWindow
 from ui.conversation import Conversation, Utterance
 from ui.languages import STAFF_LANGUAGE, client_of, pair_for
@@ -212,7 +212,10 @@ class DeskController(QObject):
             if isinstance(event, ErrorEvent):
                 self.staff.statusBar().showMessage(event.text, 8000)
             return
-        if isinstance(event, UtteranceEnded) and not self._translates(utt.lang):
+        # An ended utterance (or one recognised again in another language after it ended)
+        # whose language this session cannot translate from is marked, not left waiting.
+        ended = isinstance(event, UtteranceEnded) or (isinstance(event, RevisedText) and utt.ended)
+        if ended and not self._translates(utt.lang):
             utt.flags = tuple(dict.fromkeys((*utt.flags, "untranslated")))
         self._show(utt)
         if self.mode == "auto" and utt.side and not utt.typed:

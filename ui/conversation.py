@@ -1,8 +1,10 @@
 """The conversation as the windows show it: utterances built from core events.
 
 Qt-free so that the windows, the transcript export and the tests share one definition of
-what an utterance's text is. Committed text only ever grows (the core never changes it);
-tentative text and translations replace their previous value.
+what an utterance's text is. Committed text grows, except when the core recognises an
+utterance again (a ``revised`` event, e.g. in the other language of the pair): then its
+text, side and language are replaced and its old translation is dropped until the new one
+arrives. Tentative text and translations replace their previous value.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from interpreter.events import (
     CommittedText,
     ErrorEvent,
     Event,
+    RevisedText,
     TentativeText,
     TranslationEvent,
     UtteranceEnded,
@@ -45,6 +48,13 @@ class Utterance:
     #: Seconds from the end of speech to the final translation (or last commit without one).
     latency: float | None = None
     error: str = ""
+    #: When the core recognised it again: the language and text first shown (else None).
+    previous_lang: str | None = None
+    previous_text: str = ""
+
+    @property
+    def revised(self) -> bool:
+        return self.previous_lang is not None
 
     @property
     def original(self) -> str:
@@ -71,7 +81,9 @@ class Conversation:
             utt.error = event.text
             utt.flags = tuple(dict.fromkeys((*utt.flags, "error")))
             return utt
-        if not isinstance(event, TentativeText | CommittedText | UtteranceEnded | TranslationEvent):
+        if not isinstance(
+            event, TentativeText | CommittedText | RevisedText | UtteranceEnded | TranslationEvent
+        ):
             return None
         utt = self.utterances.get(event.utterance_id)
         if utt is None:
@@ -81,8 +93,9 @@ class Conversation:
                 event.utterance_id, start=event.audio_start
             )
         if isinstance(event, TranslationEvent):
-            self._apply_translation(utt, event)
-            return utt
+            return utt if self._apply_translation(utt, event) else None
+        if isinstance(event, RevisedText):
+            self._apply_revision(utt, event)  # before the side and language change
         if event.side is not None:
             utt.side = event.side
         if event.lang is not None:
@@ -94,7 +107,7 @@ class Conversation:
             utt.committed = " ".join(p for p in (utt.committed, event.text) if p)
             utt.tentative = ""
             utt.latency = max(0.0, event.emitted_at - event.speech_end)
-        else:
+        elif isinstance(event, UtteranceEnded):
             if event.text and event.text != utt.committed:
                 logger.debug(
                     "utterance %d ended with text differing from its commits", utt.utterance_id
@@ -104,9 +117,25 @@ class Conversation:
             utt.ended = True
         return utt
 
-    def _apply_translation(self, utt: Utterance, event: TranslationEvent) -> None:
+    @staticmethod
+    def _apply_revision(utt: Utterance, event: RevisedText) -> None:
+        """Everything committed so far is replaced; the old translation no longer fits."""
+        if utt.previous_lang is None:
+            utt.previous_lang = event.previous_lang or utt.lang or ""
+        utt.previous_text = event.previous_text or utt.committed
+        utt.committed = event.text
+        utt.tentative = ""
+        utt.translation = ""
+        utt.translation_lang = None
+        utt.translation_final = False
+        utt.flags = tuple(flag for flag in utt.flags if flag == "error")
+
+    def _apply_translation(self, utt: Utterance, event: TranslationEvent) -> bool:
+        """Fold a translation in; False when it is stale and was ignored."""
         if utt.translation_final and not event.final:
-            return  # a late interim result must not replace the final one
+            return False  # a late interim result must not replace the final one
+        if self._stale(utt, event):
+            return False  # a translation of the text as first recognised
         utt.translation = event.text
         utt.translation_lang = event.lang
         utt.translation_final = event.final
@@ -117,6 +146,20 @@ class Conversation:
             utt.lang = event.source_lang or None
         if event.final:
             utt.latency = max(0.0, event.emitted_at - event.speech_end)
+        return True
+
+    @staticmethod
+    def _stale(utt: Utterance, event: TranslationEvent) -> bool:
+        """A translation of a revised utterance's earlier recognition, still under way when
+        the revision came: its source is in the old language, or is the old text's."""
+        if not utt.revised:
+            return False
+        if event.source_lang and utt.lang and event.source_lang != utt.lang:
+            return True
+        source = event.source_text.strip()
+        return bool(source) and (
+            utt.previous_text.startswith(source) and not utt.committed.startswith(source)
+        )
 
     def add_typed(self, utterance_id: int, side: str, lang: str, text: str, at: float) -> Utterance:
         """A typed utterance: committed and ended at once; its translation follows."""
