@@ -2,19 +2,21 @@
 
 The staff view shows the original large and its translation beneath; the client view
 shows the client's language large and the Finnish small beneath. Tentative text is drawn
-lighter after the committed text, so replacing it never moves the committed words.
+lighter after the committed text, so replacing it never moves the committed words. The
+texts are :class:`~ui.bubble_text.BubbleText` labels: their height always follows their
+width, whatever the text, font size or script.
 """
 
 from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from interpreter.events import STAFF
+from ui.bubble_text import BubbleText
 from ui.conversation import Utterance
-from ui.languages import STAFF_LANGUAGE
+from ui.languages import STAFF_LANGUAGE, language
 
 STAFF_VIEW, CLIENT_VIEW = "staff", "client"
 
@@ -27,7 +29,7 @@ def _rich(committed: str, tentative: str, light: str) -> str:
 
 
 class Bubble(QFrame):
-    """A framed pair of labels: primary text and secondary text."""
+    """A framed column of labels: primary text, secondary text and a marker line."""
 
     def __init__(self, view: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,14 +38,10 @@ class Bubble(QFrame):
         self.side: str | None = None
         self.setObjectName("bubble")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.primary = QLabel(self)
-        self.secondary = QLabel(self)
-        self.marker = QLabel(self)
-        for label in (self.primary, self.secondary, self.marker):
-            label.setWordWrap(True)
-            label.setTextFormat(Qt.TextFormat.RichText)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        menu = (self.tr("Copy"), self.tr("Select all"))
+        self.primary = BubbleText(self, *menu)
+        self.secondary = BubbleText(self, *menu)
+        self.marker = BubbleText(self, *menu)
         self.primary.setObjectName("primary")
         self.secondary.setObjectName("secondary")
         self.marker.setObjectName("marker")
@@ -55,6 +53,10 @@ class Bubble(QFrame):
         layout.addWidget(self.secondary)
         layout.addWidget(self.marker)
         self.light = "#8a8a8a"
+        self._style_key: tuple[str, bool] | None = None
+
+    def labels(self) -> tuple[BubbleText, BubbleText, BubbleText]:
+        return self.primary, self.secondary, self.marker
 
     def set_fonts(self, primary_pt: int, secondary_pt: int) -> None:
         for label, size in ((self.primary, primary_pt), (self.secondary, secondary_pt)):
@@ -66,34 +68,34 @@ class Bubble(QFrame):
         """Fill in the bubble from the utterance's current state."""
         self.utterance_id = utt.utterance_id
         self.side = utt.side
-        self.setProperty("side", utt.side or "unknown")
-        self.setProperty("flagged", utt.flagged)
         if self.view == CLIENT_VIEW:
             primary, secondary = self._client_texts(utt, client_lang)
         else:
             primary = _rich(utt.committed, utt.tentative, self.light)
-            secondary = html.escape(utt.translation)
-            if not utt.translation and utt.committed and not utt.ended:
-                secondary = f'<span style="color:{self.light}">…</span>'
+            secondary = html.escape(utt.translation) or self._awaited(utt)
         self.primary.setText(primary)
+        self.primary.setVisible(bool(primary))
         self.secondary.setText(secondary)
         self.secondary.setVisible(bool(secondary))
         self._show_marker(utt)
-        # Qt lays out each paragraph in its own script's direction (Arabic right to left).
-        self.style().unpolish(self)
-        self.style().polish(self)
+        self._restyle(utt.side or "unknown", utt.flagged)
+
+    def _awaited(self, utt: Utterance) -> str:
+        """A grey ellipsis while the translation is still to come."""
+        coming = utt.committed and not utt.ended and "untranslated" not in utt.flags
+        return f'<span style="color:{self.light}">…</span>' if coming else ""
 
     def _client_texts(self, utt: Utterance, client_lang: str) -> tuple[str, str]:
         """Client's language first (large), Finnish beneath (small)."""
         finnish_original = utt.side == STAFF or utt.lang == STAFF_LANGUAGE
         if finnish_original:
             secondary = _rich(utt.committed, utt.tentative, self.light)
-            primary = (
-                html.escape(utt.translation)
-                if utt.translation
-                else (f'<span style="color:{self.light}">…</span>')
+            if utt.translation:
+                return html.escape(utt.translation), secondary
+            untranslated = "untranslated" in utt.flags
+            return ("" if untranslated else f'<span style="color:{self.light}">…</span>'), (
+                secondary
             )
-            return primary, secondary
         primary = _rich(utt.committed, utt.tentative, self.light)
         return primary, html.escape(utt.translation)
 
@@ -107,7 +109,25 @@ class Bubble(QFrame):
             notes.append(html.escape(utt.error))
         if utt.typed and self.view == STAFF_VIEW:
             notes.append(self.tr("typed"))
+        if utt.revised and self.view == STAFF_VIEW:
+            notes.append(self._revision_note(utt.previous_lang))
         if self.view == CLIENT_VIEW:
             notes = ["⚠"] if utt.flagged else []
         self.marker.setText(" · ".join(notes))
         self.marker.setVisible(bool(notes))
+
+    def _revision_note(self, previous_lang: str | None) -> str:
+        if not previous_lang:
+            return self.tr("recognised again")
+        first = html.escape(language(previous_lang).native)
+        return self.tr("recognised again (first heard as %1)").replace("%1", first)
+
+    def _restyle(self, side: str, flagged: bool) -> None:
+        """Properties the style sheets select on; polished again only when they change."""
+        if self._style_key == (side, flagged):
+            return
+        self._style_key = (side, flagged)
+        self.setProperty("side", side)
+        self.setProperty("flagged", flagged)
+        self.style().unpolish(self)
+        self.style().polish(self)

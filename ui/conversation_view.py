@@ -2,12 +2,28 @@
 
 Follows the newest bubble while the view is scrolled to the bottom; once the user scrolls
 up to read, it stays where it is until they scroll back down.
+
+Every bubble always has the height its text needs at its width. Two things keep it so.
+A bubble stays in its row's layout for good: moving it to the other side only swaps the
+stretch of the spaces beside it. (Taking a widget out of a layout and adding it again
+left Qt's record of the widget pointing at the old layout item, so the new item kept
+the heights it had first measured and a growing bubble kept its first height.) And a
+changed bubble is laid out at once, up to the scrolled column, so no frame ever shows
+its text clipped while Qt's own layout requests are still queued.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QScrollArea,
+    QSizePolicy,
+    QSpacerItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from interpreter.events import CLIENT
 from ui.bubble import STAFF_VIEW, Bubble
@@ -39,6 +55,10 @@ class _Column(QWidget):
             self.updateGeometry()
 
 
+def _space() -> QSpacerItem:
+    return QSpacerItem(0, 0, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+
 class ConversationView(QScrollArea):
     """Bubbles for the staff view or the client view (``view``)."""
 
@@ -58,6 +78,10 @@ class ConversationView(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Always there (or, in the client window, never): a scroll bar that appears once
+        # the conversation outgrows the view would narrow every bubble, and Qt shows it
+        # only after a queued call, so for a moment it would cover the bubbles' edge.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self._content = _Column()
         self._content.setObjectName("conversation")
         self._layout = QVBoxLayout(self._content)
@@ -71,7 +95,7 @@ class ConversationView(QScrollArea):
 
     # -- content --------------------------------------------------------------------
     def show_utterance(self, utt: Utterance) -> Bubble:
-        """Create or update the utterance's bubble."""
+        """Create or update the utterance's bubble (its side may change: a revision)."""
         bubble = self._bubbles.get(utt.utterance_id)
         if bubble is None:
             row = QWidget(self._content)
@@ -80,25 +104,41 @@ class ConversationView(QScrollArea):
             bubble = Bubble(self.view, row)
             bubble.set_fonts(self.primary_pt, self.secondary_pt)
             self._bubbles[utt.utterance_id] = bubble
-            self._place(row_layout, bubble, utt.side)
+            for item in (_space(), bubble, _space()):
+                if isinstance(item, QWidget):
+                    row_layout.addWidget(item)
+                else:
+                    row_layout.addItem(item)
             self._layout.insertWidget(self._layout.count() - 1, row)
-        elif bubble.side != utt.side:
-            self._place(bubble.parentWidget().layout(), bubble, utt.side)
+            row.show()  # now, not when the layout's queued show comes, so it is laid out now
+        self._place(bubble.parentWidget().layout(), utt.side)
         bubble.show_utterance(utt, self.client_lang)
+        self._lay_out(bubble)
         return bubble
 
     @staticmethod
-    def _place(row_layout: QHBoxLayout, bubble: Bubble, side: str | None) -> None:
-        """Staff bubbles on the leading edge, client bubbles on the trailing edge."""
-        while row_layout.count():
-            row_layout.takeAt(0)
+    def _place(row_layout: QHBoxLayout, side: str | None) -> None:
+        """Staff bubbles on the leading edge, client bubbles on the trailing edge: the
+        row is (space, bubble, space) and only the spaces' stretch changes."""
         share = round(BUBBLE_WIDTH_SHARE * 100)
-        if side == CLIENT:
-            row_layout.addStretch(100 - share)
-            row_layout.addWidget(bubble, share)
-        else:
-            row_layout.addWidget(bubble, share)
-            row_layout.addStretch(100 - share)
+        lead, trail = (100 - share, 0) if side == CLIENT else (0, 100 - share)
+        if (row_layout.stretch(0), row_layout.stretch(2)) != (lead, trail):
+            row_layout.setStretch(0, lead)
+            row_layout.setStretch(1, share)
+            row_layout.setStretch(2, trail)
+
+    def _lay_out(self, bubble: Bubble | None = None) -> None:
+        """Lay out now what changed: the bubble, its row, then the column at the height
+        its bubbles need for the viewport's width (the scroll area adds or drops its
+        scroll bar as the new height asks, and lays out again if the width changes)."""
+        if bubble is not None:
+            bubble.layout().activate()
+            bubble.parentWidget().layout().activate()
+        width = self.viewport().width()
+        height = max(self.viewport().height(), self._content.heightForWidth(width))
+        if self._content.size() != QSize(width, height):
+            self._content.resize(width, height)
+        self._layout.activate()
 
     def bubbles(self) -> list[Bubble]:
         """Bubbles from the oldest to the newest."""
@@ -119,6 +159,9 @@ class ConversationView(QScrollArea):
         self.primary_pt, self.secondary_pt = primary_pt, secondary_pt
         for bubble in self._bubbles.values():
             bubble.set_fonts(primary_pt, secondary_pt)
+            bubble.layout().activate()
+            bubble.parentWidget().layout().activate()
+        self._lay_out()
 
     # -- following the newest bubble ------------------------------------------------
     @property

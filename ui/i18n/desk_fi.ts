@@ -4,6 +4,14 @@
 <context>
     <name>Bubble</name>
     <message>
+        <source>Copy</source>
+        <translation>Kopioi</translation>
+    </message>
+    <message>
+        <source>Select all</source>
+        <translation>Valitse kaikki</translation>
+    </message>
+    <message>
         <source>not translated: the original is shown</source>
         <translation>ei käännetty: alkuperäinen näytetään</translation>
     </message>
@@ -14,6 +22,14 @@
     <message>
         <source>typed</source>
         <translation>kirjoitettu</translation>
+    </message>
+    <message>
+        <source>recognised again</source>
+        <translation>tunnistettu uudelleen</translation>
+    </message>
+    <message>
+        <source>recognised again (first heard as %1)</source>
+        <translation>tunnistettu uudelleen (ensin: %1)</translation>
     </message>
 </context>
 <context>

@@ -4,6 +4,14 @@
 <context>
     <name>Bubble</name>
     <message>
+        <source>Copy</source>
+        <translation>Kopiera</translation>
+    </message>
+    <message>
+        <source>Select all</source>
+        <translation>Markera allt</translation>
+    </message>
+    <message>
         <source>not translated: the original is shown</source>
         <translation>inte översatt: originalet visas</translation>
     </message>
@@ -14,6 +22,14 @@
     <message>
         <source>typed</source>
         <translation>skriven</translation>
+    </message>
+    <message>
+        <source>recognised again</source>
+        <translation>igenkänt på nytt</translation>
+    </message>
+    <message>
+        <source>recognised again (first heard as %1)</source>
+        <translation>igenkänt på nytt (först: %1)</translation>
     </message>
 </context>
 <context>
