@@ -17,7 +17,13 @@ import numpy as np
 
 from interpreter.asr.commit import CommitState
 from interpreter.asr.guards import is_silence_phrase
-from interpreter.asr.language import LanguageChooser, LanguageDecision, LanguagePair
+from interpreter.asr.language import (
+    LanguageChooser,
+    LanguageDecision,
+    LanguageOptions,
+    LanguagePair,
+    UtteranceLanguage,
+)
 from interpreter.asr.whisper_engine import Encoded, Hypothesis, WhisperEngine
 from interpreter.audio.base import SAMPLE_RATE
 from interpreter.clock import StreamClock
@@ -25,6 +31,7 @@ from interpreter.events import (
     SIDES,
     CommittedText,
     Event,
+    RevisedText,
     TentativeText,
     UtteranceEnded,
     UtteranceStarted,
@@ -47,9 +54,12 @@ class StreamingOptions:
     tentative_interval_seconds: float = 0.5
     #: Decode this early in a pause, so the commit after ``commit_pause`` is ready at once.
     speculative_pause_seconds: float = 0.05
-    language_threshold: float = 0.7
-    #: Language detection waits for this much audio; before that the fallback side is used.
-    min_language_seconds: float = 1.0
+    language: LanguageOptions = field(default_factory=LanguageOptions)
+    #: Language detection waits for this much audio; before that only the priors count.
+    min_language_seconds: float = 0.5
+    #: The detector keeps listening until it has heard this much of an utterance, even
+    #: once the language is settled, so a confident wrong start can still be revised.
+    language_evidence_seconds: float = 3.0
     #: Consecutive tentative hypotheses that must agree on a word to commit it mid-speech.
     agreement: int = 2
     #: Once this many committed words are still re-read as a forced prefix, their audio
@@ -63,6 +73,10 @@ class StreamingOptions:
 class RecognizerStats:
     decodes: int = 0
     tentative_skipped: int = 0
+    #: Decodes of the same audio in the pair's other language, to compare likelihoods.
+    language_decodes: int = 0
+    #: Utterances recognised again in the other language after words were committed.
+    revisions: int = 0
     decode_seconds: float = 0.0
     audio_seconds: float = 0.0
 
@@ -75,11 +89,13 @@ class RecognizerStats:
 class _Utterance:
     id: int
     start: int  # sample index, pre-roll included
+    language: UtteranceLanguage
     decision: LanguageDecision | None = None
     commit: CommitState = field(default_factory=CommitState)
     decoded_to: int = 0  # audio end of the latest decode
     hypothesis_speech_end: int = -1  # speech end that the latest tail covers
     tail: list[str] = field(default_factory=list)
+    committed_lang: str | None = None  # the language of the committed words
     committed_through: int = -1  # speech end up to which every word is committed
     no_speech_probs: list[float] = field(default_factory=list)
     #: Decoding starts here: after a pause everything before it is committed, so its
@@ -107,7 +123,7 @@ class StreamingRecognizer:
         self._clock = clock or StreamClock()
         self._vad = vad or StreamingVad()
         self._segmenter = Segmenter(self.options.segmenter)
-        self._chooser = LanguageChooser(pair, self.options.language_threshold)
+        self._chooser = LanguageChooser(pair, self.options.language)
         self._mode = AUTO
         self._held_side: str | None = None
         self._hotwords: tuple[str, ...] = ()
@@ -203,7 +219,7 @@ class StreamingRecognizer:
     def _on_boundary(self, boundary: Boundary) -> list[Event]:
         if boundary.kind is BoundaryKind.START:
             start = max(boundary.sample, self._buffer_start)
-            utt = _Utterance(self._next_id, start, audio_from=start)
+            utt = _Utterance(self._next_id, start, self._chooser.evidence(), audio_from=start)
             utt.commit.agreement = self.options.agreement
             self._next_id += 1
             self._utterance = utt
@@ -235,11 +251,16 @@ class StreamingRecognizer:
         """Commit every word spoken up to ``speech_end`` (a pause or the end)."""
         if utt.committed_through >= speech_end:
             return []
+        end = max(speech_end, min(position, self._buffer_start + len(self._buffer)))
         if utt.hypothesis_speech_end < speech_end:
             # No ready hypothesis covers this speech: decode now, audio up to the boundary.
-            end = max(speech_end, min(position, self._buffer_start + len(self._buffer)))
             too_short = end - utt.audio_from < _MIN_DECODE_SAMPLES
-            utt.tail = [] if too_short else self._decode(utt, end, final=True).words
+            utt.tail = [] if too_short else self._final_hypothesis(utt, end).words
+        events: list[Event] = []
+        revised = self._revision(utt, end) if self._credible(utt) else None
+        if revised is not None:
+            events.append(self._revise(utt, revised, position, speech_end))
+            utt.tail = []
         tail = utt.tail if self._credible(utt) else []
         if not utt.commit.committed and tail and is_silence_phrase(" ".join(tail)):
             logger.info("dropped a known silence phrase: %s", " ".join(tail))
@@ -249,13 +270,54 @@ class StreamingRecognizer:
         utt.tail = []
         newly = utt.commit.commit_all(tail)
         # All speech before the pause is committed: later decodes start in the pause.
-        utt.audio_from = max(utt.audio_from, min(speech_end + _CUT_MARGIN_SAMPLES, position))
+        resume = max(utt.audio_from, min(speech_end + _CUT_MARGIN_SAMPLES, position))
+        self._move_audio_from(utt, resume)
         utt.context_words = len(utt.commit.committed)
-        utt.last_encoded = None
-        if not newly:
-            return []
-        committed = self._event(CommittedText, utt, " ".join(newly), position, speech_end)
-        return [committed, *self._tentative(utt, "", position, speech_end)]
+        if newly:
+            self._note_committed(utt)
+            events.append(self._event(CommittedText, utt, " ".join(newly), position, speech_end))
+        if events:
+            events += self._tentative(utt, "", position, speech_end)
+        return events
+
+    def _revision(self, utt: _Utterance, end: int) -> list[str] | None:
+        """A new reading of the whole utterance when the evidence turned against its
+        committed language, confidently; None when it stays as it is."""
+        committed = utt.committed_lang
+        if self._mode != AUTO or committed is None or not utt.commit.committed:
+            return None
+        decision = self._chooser.decide(utt.language, self._held_side)
+        if decision.lang == committed:
+            return None
+        if decision.probability < self.options.language.revise_probability:
+            return None
+        whole = self._decode(utt, end, final=True, language=decision.lang, whole=True)
+        if not whole.words or whole.looped or whole.no_speech:
+            return None
+        utt.decision = decision
+        return whole.words
+
+    def _revise(self, utt: _Utterance, words: list[str], position: int, speech_end: int):
+        """Replace the utterance's committed text with a reading in another language."""
+        previous_lang = utt.committed_lang
+        previous_text = utt.commit.committed_text
+        utt.commit = CommitState(agreement=self.options.agreement)
+        utt.commit.commit_all(words)
+        self._note_committed(utt)
+        self.stats.revisions += 1
+        assert utt.decision is not None
+        logger.info(
+            "utterance %d revised from %s to %s (p=%.2f)",
+            utt.id,
+            previous_lang,
+            utt.decision.lang,
+            utt.decision.probability,
+        )
+        revised = self._event(RevisedText, utt, utt.commit.committed_text, position, speech_end)
+        return replace(revised, previous_lang=previous_lang, previous_text=previous_text)
+
+    def _note_committed(self, utt: _Utterance) -> None:
+        utt.committed_lang = utt.decision.lang if utt.decision else None
 
     def _step(self, utt: _Utterance) -> list[Event]:
         """One recognition step for the open utterance, when one is due."""
@@ -275,17 +337,20 @@ class StreamingRecognizer:
             return []
         if pause == 0.0 and utt.decoded_to:
             self.stats.tentative_skipped += max(0, (end - utt.decoded_to) // interval - 1)
-        # A decode in a pause is the candidate for committing everything: make it final.
-        hypothesis = self._decode(utt, end, final=pause > 0.0)
         if pause > 0.0:
-            # Followed by silence: ready to be committed whole when the pause is long enough.
+            # Followed by silence: the candidate for committing everything, ready to be
+            # committed whole when the pause is long enough.
+            hypothesis = self._final_hypothesis(utt, end)
             utt.tail = hypothesis.words
             utt.hypothesis_speech_end = speech_end
             utt.commit.remember(hypothesis.words)
             shown = hypothesis.text if self._credible(utt) else ""
             return self._tentative(utt, shown, end, speech_end)
-        if hypothesis.looped or not self._credible(utt):
-            # Never commit from a looping result, nor from audio that sounds like noise.
+        hypothesis = self._decode(utt, end, final=False)
+        unsettled = self._mode == AUTO and utt.decision is not None and utt.decision.fallback
+        if hypothesis.looped or not self._credible(utt) or unsettled:
+            # Never commit from a looping result, nor from audio that sounds like noise,
+            # nor while the language may still change.
             newly, tail = [], hypothesis.words
             utt.commit.remember(tail)
             if not self._credible(utt):
@@ -295,37 +360,96 @@ class StreamingRecognizer:
         utt.tail = tail
         events: list[Event] = []
         if newly:
+            self._note_committed(utt)
             events.append(self._event(CommittedText, utt, " ".join(newly), end, speech_end))
             self._trim_committed_audio(utt)
         return events + self._tentative(utt, " ".join(tail), end, speech_end)
 
-    def _decode(self, utt: _Utterance, end: int, final: bool) -> Hypothesis:
-        audio = self._buffer[utt.audio_from - self._buffer_start : end - self._buffer_start]
-        encoded = self.engine.encode(audio)
-        if not utt.commit.committed and self._mode == AUTO:
-            scores = None
-            if encoded.audio_seconds >= self.options.min_language_seconds:
-                scores = self.engine.language_scores(encoded)
-            decision = self._chooser.choose(scores, self._held_side)
-            if utt.decision is not None and decision.lang != utt.decision.lang:
-                utt.commit.forget_hypotheses()  # hypotheses in another language don't agree
-            if utt.decision is None or scores is not None or utt.decision.fallback:
-                utt.decision = decision
+    def _final_hypothesis(self, utt: _Utterance, end: int) -> Hypothesis:
+        """The decode that may be committed whole.
+
+        While the language is not settled, the same audio is also decoded in the pair's
+        other language and the likelihoods join the evidence.
+        """
+        hypothesis = self._decode(utt, end, final=True)
+        decision = utt.decision
+        assert decision is not None
+        if self._mode != AUTO or not decision.fallback or hypothesis.no_speech:
+            return hypothesis
+        other = self._other_language(decision.lang)
+        alternative = self._decode(utt, end, final=True, language=other, reuse=True)
+        self.stats.language_decodes += 1
+        by_lang = {decision.lang: hypothesis, other: alternative}
+        utt.language.observe_likelihood(
+            by_lang[self.pair.staff].avg_logprob, by_lang[self.pair.client].avg_logprob
+        )
+        self._redecide(utt)
+        return by_lang[utt.decision.lang]
+
+    def _other_language(self, lang: str) -> str:
+        return self.pair.client if lang == self.pair.staff else self.pair.staff
+
+    def _redecide(self, utt: _Utterance) -> None:
+        """Update the decision from the evidence.
+
+        Committed words keep their language (only a revision changes it): while the
+        evidence points elsewhere, the decision stays theirs, unsettled.
+        """
+        decision = self._chooser.decide(utt.language, self._held_side)
+        committed = utt.committed_lang
+        if committed is not None and decision.lang != committed:
+            side = self.pair.side_of(committed)
+            decision = LanguageDecision(committed, side, 1.0 - decision.probability, True)
+        if utt.decision is not None and decision.lang != utt.decision.lang:
+            utt.commit.forget_hypotheses()  # hypotheses in another language don't agree
+        utt.decision = decision
+
+    def _decode(
+        self,
+        utt: _Utterance,
+        end: int,
+        final: bool,
+        language: str | None = None,
+        reuse: bool = False,
+        whole: bool = False,
+    ) -> Hypothesis:
+        """Decode the utterance's audio from ``audio_from`` (``whole``: from its start).
+
+        ``reuse`` decodes the previous encoder output again (in ``language``).
+        """
+        start = utt.start if whole else utt.audio_from
+        if reuse and utt.last_encoded is not None:
+            encoded = utt.last_encoded
+        else:
+            audio = self._buffer[start - self._buffer_start : end - self._buffer_start]
+            encoded = self.engine.encode(audio)
+            self.stats.decode_seconds += encoded.seconds
+            if not whole and self._language_open(utt):
+                if encoded.audio_seconds >= self.options.min_language_seconds:
+                    scores = self.engine.language_scores(encoded)
+                    utt.language.observe_detection(scores, encoded.audio_seconds)
+                self._redecide(utt)
         assert utt.decision is not None
-        committed = utt.commit.committed
+        committed = [] if whole else utt.commit.committed
+        context_words = 0 if whole else utt.context_words
         hypothesis = self.engine.decode(
             encoded,
-            utt.decision.lang,
-            prefix=" ".join(committed[utt.context_words :]),
+            language or utt.decision.lang,
+            prefix=" ".join(committed[context_words:]),
             hotwords=self._hotwords,
             final=final,
-            context=" ".join(committed[: utt.context_words]),
+            context=" ".join(committed[:context_words]),
         )
-        utt.decoded_to = end
-        utt.last_encoded = encoded
+        if not whole:
+            utt.decoded_to = end
+            utt.last_encoded = encoded
+            utt.no_speech_probs.append(hypothesis.no_speech_prob)
         logger.debug(
-            "decode utt %d: %.2f s audio (window %.0f s), final=%s, enc %.3f s, dec %.3f s: %s",
+            "decode utt %d (%s%s): %.2f s audio (window %.0f s), final=%s, enc %.3f s, "
+            "dec %.3f s: %s",
             utt.id,
+            language or utt.decision.lang,
+            ", whole" if whole else "",
             encoded.audio_seconds,
             encoded.window_seconds,
             final,
@@ -333,10 +457,23 @@ class StreamingRecognizer:
             hypothesis.seconds,
             hypothesis.text,
         )
-        utt.no_speech_probs.append(hypothesis.no_speech_prob)
         self.stats.decodes += 1
-        self.stats.decode_seconds += encoded.seconds + hypothesis.seconds
+        self.stats.decode_seconds += hypothesis.seconds
         return hypothesis
+
+    def _language_open(self, utt: _Utterance) -> bool:
+        """Whether the detector still listens to this utterance."""
+        if self._mode != AUTO:
+            return False
+        unsettled = utt.decision is None or utt.decision.fallback
+        return unsettled or utt.language.audio_seconds < self.options.language_evidence_seconds
+
+    def _move_audio_from(self, utt: _Utterance, position: int) -> None:
+        """Decoding resumes at ``position``: the audio before it is done with."""
+        if position != utt.audio_from:
+            utt.language.fold()
+        utt.audio_from = position
+        utt.last_encoded = None
 
     def _trim_committed_audio(self, utt: _Utterance) -> None:
         """Move committed words from the forced prefix to the context, cutting their audio.
@@ -355,9 +492,8 @@ class StreamingRecognizer:
         # Trust only cuts well inside the audio that was aligned.
         if not 0.5 <= cut <= encoded.audio_seconds - 1.0:
             return
-        utt.audio_from += int(cut * SAMPLE_RATE)
+        self._move_audio_from(utt, utt.audio_from + int(cut * SAMPLE_RATE))
         utt.context_words += keep_anchor + 1
-        utt.last_encoded = None
         logger.debug(
             "utt %d: decoding resumes %.2f s later, after %r", utt.id, cut, words[keep_anchor]
         )

@@ -54,22 +54,51 @@ def test_pair_parsing_and_errors():
 
 
 def test_detection_is_restricted_to_the_pair():
-    chooser = LanguageChooser(LanguagePair("fi", "en"), threshold=0.7)
+    chooser = LanguageChooser(LanguagePair("fi", "en"))
     # Estonian scores highest overall, but only fi and en can be spoken at this desk.
-    decision = chooser.choose({"et": 0.6, "fi": 0.3, "en": 0.05})
+    assert chooser.restrict({"et": 0.6, "fi": 0.3, "en": 0.05})["fi"] == pytest.approx(0.3 / 0.35)
+    decision = chooser.choose({"et": 0.6, "fi": 0.3, "en": 0.01})
     assert decision.lang == "fi" and decision.side == STAFF and not decision.fallback
-    assert decision.probability == pytest.approx(0.3 / 0.35)
 
 
-def test_unsure_detection_falls_back_to_held_then_last_side():
-    chooser = LanguageChooser(LanguagePair("fi", "sv"), threshold=0.8)
+def test_unsure_detection_leans_on_push_to_talk_then_on_turn_taking():
+    chooser = LanguageChooser(LanguagePair("fi", "sv"))
     unsure = {"fi": 0.4, "sv": 0.35}
     assert chooser.choose(unsure).side == STAFF  # nobody spoke yet: staff opens
-    chooser.remember(CLIENT)
-    decision = chooser.choose(unsure)
+    assert chooser.choose(unsure).fallback
+    chooser.remember(STAFF)
+    # After the staff, the client usually answers.
+    decision = chooser.choose({"fi": 0.45, "sv": 0.55})
     assert decision.side == CLIENT and decision.lang == "sv" and decision.fallback
+    assert chooser.choose(unsure, held_side=CLIENT).lang == "sv"
     assert chooser.choose(unsure, held_side=STAFF).lang == "fi"
+    # Clear evidence wins over every prior.
+    assert chooser.choose({"fi": 0.99, "sv": 0.01}, held_side=CLIENT).lang == "fi"
     assert chooser.forced(CLIENT).lang == "sv"
+
+
+def test_short_audio_counts_less_than_long_audio():
+    chooser = LanguageChooser(LanguagePair("fi", "en"))
+    chooser.remember(CLIENT)  # the staff is expected next
+    short = chooser.evidence()
+    short.observe_detection({"fi": 0.1, "en": 0.9}, audio_seconds=0.5)
+    assert chooser.decide(short).lang == "fi"  # half a second does not beat turn-taking
+    long = chooser.evidence()
+    long.observe_detection({"fi": 0.1, "en": 0.9}, audio_seconds=2.5)
+    assert chooser.decide(long).lang == "en"
+
+
+def test_evidence_of_stretches_adds_up():
+    chooser = LanguageChooser(LanguagePair("fi", "en"))
+    evidence = chooser.evidence()
+    evidence.observe_detection({"fi": 0.3, "en": 0.7}, audio_seconds=0.6)  # "Okay,"
+    evidence.observe_likelihood(staff_logprob=-0.5, client_logprob=-0.55)
+    evidence.fold()
+    assert chooser.decide(evidence).fallback
+    evidence.observe_detection({"fi": 0.01, "en": 0.99}, audio_seconds=2.0)
+    decision = chooser.decide(evidence)
+    assert decision.lang == "en" and not decision.fallback and decision.probability > 0.99
+    assert evidence.audio_seconds == pytest.approx(2.6)
 
 
 def test_repetition_loops_are_cut_to_one_copy():

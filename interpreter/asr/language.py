@@ -1,13 +1,15 @@
 """Choosing an utterance's language among the conversation's pair only.
 
 Whisper scores ~100 languages; a desk conversation has two. Restricting the scores to
-the pair and renormalising removes confusions with languages nobody at the desk speaks,
-and a confidence threshold decides when to trust the result at all.
+the pair and renormalising removes confusions with languages nobody at the desk speaks.
+The detector's reading is one piece of evidence among several: how much audio it heard,
+how well each language decodes the audio, who holds push-to-talk and whose turn it is.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -60,23 +62,115 @@ class LanguagePair:
 class LanguageDecision:
     lang: str
     side: str
-    probability: float  # restricted to the pair, 0..1
-    fallback: bool  # True when the detector was not confident enough (or not asked)
+    probability: float  # of ``lang``, within the pair, all evidence combined, 0..1
+    fallback: bool  # True while the evidence is not conclusive (or there is none)
+
+
+@dataclass(frozen=True)
+class LanguageOptions:
+    """How the evidence about an utterance's language is weighed.
+
+    Evidence is summed as log-odds of the client's language against Finnish. Whisper's
+    language detector is the main source, but on short audio it is unreliable (on
+    diphone Finnish it says English for most one-word answers), so a detection counts
+    fully only on ``full_weight_seconds`` of audio and less on shorter stretches.
+    """
+
+    #: The language is settled (words may be committed mid-speech) at this probability.
+    settle_probability: float = 0.85
+    #: Committed text is recognised again in the other language at this probability.
+    revise_probability: float = 0.9
+    #: Turn-taking: after one side has spoken, the other side speaks next this often.
+    turn_prior: float = 0.65
+    #: The side holding push-to-talk speaks this often.
+    held_prior: float = 0.9
+    full_weight_seconds: float = 2.0
+    min_weight: float = 0.25
+    #: One stretch of audio never counts for more than this (log-odds).
+    max_detection_logodds: float = 6.0
+    #: Log-odds per unit of average log-probability difference between the two
+    #: languages' decodes of the same audio.
+    likelihood_weight: float = 4.0
+
+    def __post_init__(self) -> None:
+        for name in ("settle_probability", "revise_probability", "turn_prior", "held_prior"):
+            if not 0.5 <= getattr(self, name) < 1.0:
+                raise ValueError(f"{name} must be at least 0.5 and below 1")
+
+
+def _logit(probability: float) -> float:
+    probability = min(max(probability, 1e-6), 1 - 1e-6)
+    return math.log(probability / (1 - probability))
+
+
+class UtteranceLanguage:
+    """The evidence about one utterance's language, for the pair's two languages.
+
+    Detection and likelihood are kept per stretch of audio (the part still decoded);
+    when decoding moves past a stretch (its words are committed and its audio dropped),
+    its evidence is folded into the total and the next stretch starts fresh. So a short
+    opener and the rest of the sentence are weighed by how much audio each had.
+    """
+
+    def __init__(self, pair: LanguagePair, options: LanguageOptions) -> None:
+        self.pair = pair
+        self.options = options
+        self._folded = 0.0
+        self._detection = 0.0
+        self._likelihood = 0.0
+        self._stretch_seconds = 0.0
+        self._folded_seconds = 0.0
+
+    def observe_detection(self, scores: Mapping[str, float], audio_seconds: float) -> None:
+        """Whisper's detector on the current stretch (it replaces the previous reading)."""
+        staff = max(0.0, float(scores.get(self.pair.staff, 0.0)))
+        client = max(0.0, float(scores.get(self.pair.client, 0.0)))
+        if staff + client <= 0.0:
+            self._detection = 0.0
+            return
+        o = self.options
+        limit = o.max_detection_logodds
+        logodds = max(-limit, min(limit, _logit(client / (staff + client))))
+        weight = min(1.0, max(o.min_weight, audio_seconds / o.full_weight_seconds))
+        self._detection = weight * logodds
+        self._stretch_seconds = audio_seconds
+
+    def observe_likelihood(self, staff_logprob: float, client_logprob: float) -> None:
+        """Average log-probabilities of the current stretch decoded in each language."""
+        self._likelihood = self.options.likelihood_weight * (client_logprob - staff_logprob)
+
+    def fold(self) -> None:
+        """Decoding moves past the current stretch: keep its evidence, start a new one."""
+        self._folded += self._detection + self._likelihood
+        self._folded_seconds += self._stretch_seconds
+        self._detection = self._likelihood = self._stretch_seconds = 0.0
+
+    @property
+    def audio_seconds(self) -> float:
+        """Audio the detector has heard, over all stretches."""
+        return self._folded_seconds + self._stretch_seconds
+
+    @property
+    def logodds(self) -> float:
+        """Evidence for the client's language (negative: for Finnish), priors excluded."""
+        return self._folded + self._detection + self._likelihood
 
 
 class LanguageChooser:
-    """Picks the side that speaks, from detector scores or from the caller.
+    """Decides which side speaks from an utterance's evidence and the conversation.
 
-    Fallback order when the detector is unsure: the side whose push-to-talk is held, then
-    the side that spoke last, then the staff side (who usually opens the conversation).
+    Priors: the side holding push-to-talk, and turn-taking (after one side has spoken,
+    the other usually answers). With no evidence at all the staff side, who usually opens
+    the conversation, is assumed.
     """
 
-    def __init__(self, pair: LanguagePair, threshold: float = 0.7) -> None:
-        if not 0.5 <= threshold <= 1.0:
-            raise ValueError("language threshold must be between 0.5 and 1.0")
+    def __init__(self, pair: LanguagePair, options: LanguageOptions | None = None) -> None:
         self.pair = pair
-        self.threshold = threshold
+        self.options = options or LanguageOptions()
         self.last_side: str | None = None
+
+    def evidence(self) -> UtteranceLanguage:
+        return UtteranceLanguage(self.pair, self.options)
 
     def restrict(self, scores: Mapping[str, float]) -> dict[str, float]:
         """Scores of the pair's two languages, renormalised to sum to 1."""
@@ -86,29 +180,40 @@ class LanguageChooser:
             return {lang: 0.5 for lang in raw}
         return {lang: value / total for lang, value in raw.items()}
 
+    def prior_logodds(self, held_side: str | None = None) -> float:
+        """Log-odds of the client speaking before any audio is heard."""
+        o = self.options
+        if held_side is not None:
+            return _logit(o.held_prior) * (1 if held_side == CLIENT else -1)
+        if self.last_side is None:
+            return -1e-3  # a tie goes to the staff side
+        return _logit(o.turn_prior) * (1 if self.last_side == STAFF else -1)
+
+    def decide(
+        self, evidence: UtteranceLanguage | None, held_side: str | None = None
+    ) -> LanguageDecision:
+        """The likelier side given the evidence and the priors."""
+        logodds = self.prior_logodds(held_side) + (evidence.logodds if evidence else 0.0)
+        client = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logodds))))
+        side = CLIENT if client > 0.5 else STAFF
+        probability = client if side == CLIENT else 1.0 - client
+        settled = probability >= self.options.settle_probability
+        return LanguageDecision(self.pair.language_of(side), side, probability, not settled)
+
     def choose(
         self, scores: Mapping[str, float] | None, held_side: str | None = None
     ) -> LanguageDecision:
-        """Decide from detector ``scores`` (language code -> probability)."""
+        """Decide from one detector reading on a full-weight stretch of audio."""
+        evidence = None
         if scores:
-            restricted = self.restrict(scores)
-            lang = max(restricted, key=restricted.__getitem__)
-            probability = restricted[lang]
-            if probability >= self.threshold:
-                return LanguageDecision(lang, self.pair.side_of(lang), probability, False)
-        else:
-            probability = 0.0
-        side = held_side or self.last_side or STAFF
-        lang = self.pair.language_of(side)
-        if scores:
-            logger.debug("language unsure (%.2f): falling back to %s side", probability, side)
-        restricted_p = self.restrict(scores)[lang] if scores else 0.0
-        return LanguageDecision(lang, side, restricted_p, True)
+            evidence = self.evidence()
+            evidence.observe_detection(scores, self.options.full_weight_seconds)
+        return self.decide(evidence, held_side)
 
     def forced(self, side: str) -> LanguageDecision:
         """Manual mode: the caller says which side speaks."""
         return LanguageDecision(self.pair.language_of(side), side, 1.0, False)
 
     def remember(self, side: str) -> None:
-        """Record the side of a finished utterance, for the next fallback."""
+        """Record the side of a finished utterance, for the next turn's prior."""
         self.last_side = side
