@@ -14,10 +14,11 @@ from pathlib import Path
 import jiwer
 import pytest
 import sacrebleu
+import speech
 from audio_fakes import FakeDevice, FakeSoundDevice
 from PySide6.QtWidgets import QMessageBox
 from trained_marian import PHRASE_PAIRS, trained_marian_en_fi, trained_marian_fi_en  # noqa: F401
-from ui_helpers import make_desk
+from ui_helpers import clipped_texts, make_desk
 
 from interpreter.textnorm import normalise_for_wer
 from ui.watchdog import StallWatchdog
@@ -257,3 +258,53 @@ def test_models_added_through_the_dialog_turn_translation_on(
     assert sacrebleu.sentence_chrf(utt.translation, [english]).score >= 60, utt
     assert desk.client.view.bubbles()[-1].primary.text() == utt.translation
     opened.args[0].reject()
+
+
+@pytest.fixture
+def short_fi_en(finnish_clips, english_clips, tmp_path: Path) -> speech.Conversation:
+    """Four turns, Finnish and English (espeak-ng) alternating, about 20 s."""
+    synthetic = english_clips[-len(speech.ENGLISH_SENTENCES) :]
+    turns = [
+        (*finnish_clips[0], "fi"),
+        (*synthetic[1], "en"),
+        (*finnish_clips[9], "fi"),
+        (*synthetic[5], "en"),
+    ]
+    return speech.build_conversation(turns, out_path=tmp_path / "short-fi-en.wav")
+
+
+def test_bubbles_fit_their_text_after_every_event(qtbot, tmp_path, models, short_fi_en):
+    """Growing text from the real core (tentative, committed, ended, translated): after
+    each event both windows' bubbles hold all of their text, at a large client text size
+    in a narrow client window; then again after resizing and changing the text size."""
+    options = {**models, "replay": short_fi_en.path, "speed": 1.0}
+    desk = make_desk(qtbot, tmp_path, base_options=options)
+    desk.show()
+    desk.staff.resize(760, 700)
+    desk.client.resize(520, 640)
+    desk.client.set_font_size(48)
+    views = {"staff": desk.staff.conversation, "client": desk.client.view}
+    seen, found = [], []
+
+    def check(utt) -> None:
+        seen.append(utt.original)
+        for name, view in views.items():
+            found.extend(f"event {len(seen)} {name}: {p}" for p in clipped_texts(view))
+
+    desk.controller.utteranceShown.connect(check)
+    with qtbot.waitSignal(desk.controller.sessionOpened, timeout=120_000):
+        desk.controller.start()
+    qtbot.waitUntil(lambda: finished(desk), timeout=CONVERSATION_TIMEOUT_MS)
+    utts = desk.controller.conversation.ordered()
+    print(f"{len(seen)} events shown for {len(utts)} utterances")
+    assert not found, found[:10]
+    assert len(utts) >= 3 and any(u.translation for u in utts)
+    grew = [u for u in utts if sum(text and u.committed.startswith(text) for text in seen) > 1]
+    assert grew, "no utterance grew while it was shown"
+    for width, points in ((1200, 16), (400, 96), (900, 32)):
+        desk.client.resize(width, 640)
+        desk.staff.resize(width + 100, 700)
+        desk.client.set_font_size(points)
+        for name, view in views.items():
+            assert not clipped_texts(view), (name, width, points, clipped_texts(view))
+    desk.controller.shutdown()
