@@ -1,7 +1,7 @@
 """A long desk dialogue with known turns: harder test speech than ``speech.FINNISH_SENTENCES``.
 
-Five clients come to a Finnish-speaking desk one after another. The staff member speaks
-Finnish with a Festival voice (``lj`` and ``mv`` take turns by client); the clients speak
+Five visits follow one another at a Finnish-speaking desk. The staff member speaks
+Finnish with a Festival voice (``lj`` and ``mv`` take turns by visit); the clients speak
 English with several espeak-ng voices and accents, in other languages' espeak-ng voices
 (English read with French, German, Spanish or Russian sounds), in the five LibriVox
 recordings of real read speech, and two of them answer in Finnish for a few turns.
