@@ -13,7 +13,13 @@ from cli_helpers import run_cli
 from tiny_models import tiny_m2m100, tiny_marian  # noqa: F401  (fixtures)
 
 from interpreter.asr.language import LanguagePair
-from interpreter.events import CommittedText, ErrorEvent, TranslationEvent, UtteranceEnded
+from interpreter.events import (
+    CommittedText,
+    ErrorEvent,
+    RevisedText,
+    TranslationEvent,
+    UtteranceEnded,
+)
 from interpreter.translate.backends import load_backend
 from interpreter.translate.base import BackendOutput, TranslationError
 from interpreter.translate.engine import TranslationEngine
@@ -129,10 +135,10 @@ def test_unsupported_pair_and_broken_folder_are_clear(tiny_marian, tmp_path):  #
         parse_model_assignments(["fi-en"])
 
 
-def _event(cls, uid, text, lang="fi", **extra):
+def _event(cls, uid, text, lang="fi", side="staff", **extra):
     return cls(
         utterance_id=uid,
-        side="staff",
+        side=side,
         lang=lang,
         text=text,
         audio_start=0.0,
@@ -175,6 +181,55 @@ def test_worker_translates_latest_text_and_the_final_one():
     assert translations[-1].lang == "en" and translations[-1].source_lang == "fi"
     assert len(translations) <= 3 and worker.superseded >= 1
     assert all(e.utterance_id == 1 and e.emitted_at == 2.0 for e in translations)
+
+
+def test_a_revision_replaces_the_text_and_direction_being_translated():
+    seen: list = []
+    engines = {
+        ("fi", "en"): TranslationEngine("fi", "en", "t", [ScriptedBackend(upper)]),
+        ("en", "fi"): TranslationEngine("en", "fi", "t", [ScriptedBackend(str.title)]),
+    }
+    worker = TranslationWorker(LanguagePair("fi", "en"), engines, lambda: 3.0, seen.append)
+    worker.submit(_event(CommittedText, 7, "okei"))
+    revised = RevisedText(
+        utterance_id=7,
+        side="client",
+        lang="en",
+        text="okay so I live in Espoo",
+        audio_start=0.0,
+        audio_end=2.0,
+        speech_end=1.8,
+        emitted_at=2.0,
+        previous_lang="fi",
+        previous_text="okei",
+    )
+    worker.submit(revised)
+    worker.submit(_event(CommittedText, 7, "now", lang="en", side="client"))
+    worker.submit(
+        _event(UtteranceEnded, 7, "okay so I live in Espoo now", lang="en", side="client")
+    )
+    worker.start()  # everything is queued: only the newest text of utterance 7 is translated
+    worker.stop(10)
+    translations = [e for e in seen if isinstance(e, TranslationEvent)]
+    assert [e.text for e in translations] == ["Okay So I Live In Espoo Now"]
+    final = translations[-1]
+    assert final.final and final.lang == "fi" and final.source_lang == "en"
+    assert final.side == "client"
+
+
+def test_a_revision_is_translated_in_its_new_direction():
+    seen: list = []
+    engines = {
+        ("fi", "en"): TranslationEngine("fi", "en", "t", [ScriptedBackend(upper)]),
+        ("en", "fi"): TranslationEngine("en", "fi", "t", [ScriptedBackend(str.title)]),
+    }
+    worker = TranslationWorker(LanguagePair("fi", "en"), engines, lambda: 3.0, seen.append)
+    worker.start()
+    revised = RevisedText(7, "client", "en", "yes please", 0.0, 1.0, 0.9, 1.0, "fi", "jes")
+    worker.submit(revised)
+    worker.stop(10)
+    (translation,) = [e for e in seen if isinstance(e, TranslationEvent)]
+    assert translation.text == "Yes Please" and translation.lang == "fi" and not translation.final
 
 
 def test_worker_reports_a_missing_direction():

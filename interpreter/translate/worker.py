@@ -20,6 +20,7 @@ from interpreter.events import (
     CommittedText,
     ErrorEvent,
     Event,
+    RevisedText,
     TentativeText,
     TranslationEvent,
     UtteranceEnded,
@@ -80,11 +81,19 @@ class TranslationWorker:
             self._thread.join(timeout)
 
     def submit(self, event: Event) -> None:
-        """Feed every recognizer event; committed text and utterance ends are translated."""
+        """Feed every recognizer event; committed text, revisions, utterance ends are
+        translated."""
         if isinstance(event, CommittedText) and event.text:
             pieces = self._texts.setdefault(event.utterance_id, [])
             pieces.append(event.text)
             self._schedule(_Job(event, " ".join(pieces), final=False))
+        elif isinstance(event, RevisedText):
+            # The utterance was recognised again (e.g. in the other language): its whole
+            # text replaces what was committed, and a pending translation of the old text
+            # is superseded.
+            self._texts[event.utterance_id] = [event.text] if event.text else []
+            if event.text:
+                self._schedule(_Job(event, event.text, final=False))
         elif isinstance(event, TentativeText) and event.text and self.tentative_interval:
             now = self._clock()
             if now - self._last_tentative.get(event.utterance_id, -1e9) >= self.tentative_interval:
