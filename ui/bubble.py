@@ -28,6 +28,13 @@ def _rich(committed: str, tentative: str, light: str) -> str:
     return " ".join(parts)
 
 
+def _show(label: BubbleText, text: str) -> None:
+    """Set the text; the label is shown only with text (and touched only on a change)."""
+    label.setText(text)
+    if label.isHidden() == bool(text):
+        label.setVisible(bool(text))
+
+
 class Bubble(QFrame):
     """A framed column of labels: primary text, secondary text and a marker line."""
 
@@ -73,10 +80,8 @@ class Bubble(QFrame):
         else:
             primary = _rich(utt.committed, utt.tentative, self.light)
             secondary = html.escape(utt.translation) or self._awaited(utt)
-        self.primary.setText(primary)
-        self.primary.setVisible(bool(primary))
-        self.secondary.setText(secondary)
-        self.secondary.setVisible(bool(secondary))
+        _show(self.primary, primary)
+        _show(self.secondary, secondary)
         self._show_marker(utt)
         self._restyle(utt.side or "unknown", utt.flagged)
 
@@ -113,8 +118,7 @@ class Bubble(QFrame):
             notes.append(self._revision_note(utt.previous_lang))
         if self.view == CLIENT_VIEW:
             notes = ["⚠"] if utt.flagged else []
-        self.marker.setText(" · ".join(notes))
-        self.marker.setVisible(bool(notes))
+        _show(self.marker, " · ".join(notes))
 
     def _revision_note(self, previous_lang: str | None) -> str:
         if not previous_lang:

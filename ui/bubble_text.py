@@ -57,6 +57,7 @@ class BubbleText(QLabel):
         self._selection = QTextCursor(self._doc)
         self._heights: dict[int, int] = {}
         self._hint: QSize | None = None
+        self._palette: QPalette | None = None  # the style's colours, text in the label's
         # QLabel drops height-for-width from its size policy whenever word wrap is off.
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.RichText)
@@ -93,6 +94,8 @@ class BubbleText(QLabel):
             self._changed()
         elif event.type() == QEvent.Type.ContentsRectChange:
             self._changed()
+        elif event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self._palette = None
 
     def hasHeightForWidth(self) -> bool:
         return True
@@ -140,9 +143,11 @@ class BubbleText(QLabel):
         painter = QPainter(self)
         painter.translate(rect.topLeft())
         context = QAbstractTextDocumentLayout.PaintContext()
-        palette = QPalette(self.palette())
-        palette.setColor(QPalette.ColorRole.Text, self.palette().color(self.foregroundRole()))
-        context.palette = palette
+        if self._palette is None:
+            self._palette = QPalette(self.palette())
+            foreground = self.palette().color(self.foregroundRole())
+            self._palette.setColor(QPalette.ColorRole.Text, foreground)
+        context.palette = self._palette
         context.clip = QRectF(event.rect().translated(-rect.topLeft()))
         if self._selection.hasSelection():
             selected = QAbstractTextDocumentLayout.Selection()

@@ -129,8 +129,10 @@ class ConversationView(QScrollArea):
 
     def _lay_out(self, bubble: Bubble | None = None) -> None:
         """Lay out now what changed: the bubble, its row, then the column at the height
-        its bubbles need for the viewport's width (the scroll area adds or drops its
-        scroll bar as the new height asks, and lays out again if the width changes)."""
+        its bubbles need for the viewport's width, as the scroll area itself would on a
+        later pass of the event loop. A hidden view is laid out by Qt when it is shown."""
+        if not self.isVisible():
+            return
         if bubble is not None:
             bubble.layout().activate()
             bubble.parentWidget().layout().activate()
