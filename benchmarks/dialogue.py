@@ -265,9 +265,17 @@ def score(turns, run: Run) -> dict[str, Any]:
                 "final_langs": sorted({u.lang or "?" for u in mine}),
                 "hyp": " ".join(u.text for u in mine),
                 "loops": count_loops(" ".join(e["text"] for e in committed)),
-                "revised": sum(len(u.revised) for u in mine),
+                "revised": 0,
             }
         )
+    # Each revised event counts once, for the first turn its utterance overlaps.
+    by_id = {u.id: u for u in heard}
+    counted: set[int] = set()
+    for row in rows:
+        for uid in row["utterances"]:
+            if uid not in counted:
+                counted.add(uid)
+                row["revised"] += len(by_id[uid].revised)
     # Turns sharing an utterance form a group, scored together.
     groups: list[list[dict[str, Any]]] = []
     for row in rows:
@@ -275,15 +283,14 @@ def score(turns, run: Run) -> dict[str, Any]:
             groups[-1].append(row)
         else:
             groups.append([row])
-    by_id = {u.id: u for u in heard}
     for group in groups:
         ids = sorted({i for row in group for i in row["utterances"]})
         last = max((e for i in ids for e in by_id[i].committed), key=_when(run), default=None)
         latency = None
         if last is not None and run.latency_clock:
-            latency = _when(run)(last) - (group[-1]["end"] + run.offset)
-            if run.latency_clock == "read_at":
-                latency = last["read_at"] - group[-1]["end"]
+            # read_at counts from playback start, emitted_at on the stream's clock.
+            true_end = group[-1]["end"] + (0.0 if run.latency_clock == "read_at" else run.offset)
+            latency = _when(run)(last) - true_end
         group[-1]["latency"] = latency
         ends = [by_id[i].speech_end for i in ids]
         group[-1]["vad_lag"] = max(ends) - (group[-1]["end"] + run.offset) if ends else None
@@ -510,6 +517,7 @@ def main() -> int:
             "threads": args.threads,
             "summaries": summaries,
             "rows": {name: s["rows"] for name, s in scored.items()},
+            "events": {name: run.events for name, run in runs.items()},
             "offline": offline,
         }
         args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
