@@ -12,6 +12,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from interpreter.audio.base import AudioError, AudioSource
 from interpreter.clock import StreamClock
@@ -93,6 +94,11 @@ class Pipeline:
             raise RuntimeError("pipeline already started")
         self.clock.start()
         self.source.start()
+        # A live source times its own audio (it may start delivering long after it was
+        # opened): event times then count seconds of captured audio, like sample positions.
+        stream_time = getattr(self.source, "stream_time", None)
+        if callable(stream_time):
+            self.clock.follow(stream_time)
         self._thread = threading.Thread(target=self._run, name="interpreter-pipeline", daemon=True)
         self._thread.start()
 
@@ -173,7 +179,13 @@ class Pipeline:
             logger.exception("could not finish the open utterance after an audio error")
 
     def _publish_all(self, events: list[Event]) -> None:
+        if not events:
+            return
+        # Stamped as they leave the core: one step can hold an event back for a whole
+        # decode after it was made, and a listener only sees it now.
+        now = self.clock()
         for event in events:
+            event = replace(event, emitted_at=max(event.emitted_at, now))
             if self._on_event is not None:
                 self._on_event(event)
             if self.events is not None:

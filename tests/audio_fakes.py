@@ -54,7 +54,9 @@ class FakeDevice:
     rate / any count up to ``max_input_channels``. After the signal, a stream goes
     ``idle`` (no more callbacks), keeps delivering ``silence``, or ``finish``es as if the
     device were unplugged. ``overflow_blocks`` are block numbers whose callback status
-    reports an input overflow.
+    reports an input overflow. ``input_latency`` is what PortAudio reports for its streams
+    (``stream.latency``); the callbacks' ``time_info`` says each block's newest sample was
+    captured that long before ``currentTime``.
 
     ``pace`` is ``fast`` (blocks as fast as the callback takes them), ``realtime`` (one
     block per block duration) or ``manual`` (a block only when the test calls
@@ -73,6 +75,7 @@ class FakeDevice:
     pace: Literal["fast", "realtime", "manual"] = "fast"
     after_end: Literal["idle", "silence", "finish"] = "idle"
     overflow_blocks: frozenset[int] = field(default_factory=frozenset)
+    input_latency: float = 0.0
 
     @classmethod
     def from_file(cls, path: str | Path, name: str, **kwargs: Any) -> FakeDevice:
@@ -110,7 +113,9 @@ class FakeInputStream:
             raise ValueError("the fake input stream only captures float32")
         # PortAudio picks a block size itself for 0; the fake uses 10 ms then.
         self.blocksize = blocksize or max(1, round(self.samplerate / 100))
-        self.latency = latency
+        self.requested_latency = latency
+        #: What PortAudio reports for the open stream, in seconds.
+        self.latency = self.device.input_latency
         self._callback = callback
         self._finished_callback = finished_callback
         self._halt = threading.Event()
@@ -229,7 +234,11 @@ class FakeInputStream:
                 if not self._wait_for_turn(t0 + (block + 1) * bs / self.samplerate):
                     break
                 status = FakeCallbackFlags(input_overflow=block in self.device.overflow_blocks)
-                time_info = SimpleNamespace(inputBufferAdcTime=start / self.samplerate)
+                adc = start / self.samplerate  # stream time of the block's first sample
+                time_info = SimpleNamespace(
+                    inputBufferAdcTime=adc,
+                    currentTime=adc + bs / self.samplerate + self.device.input_latency,
+                )
                 try:
                     assert self._callback is not None
                     self._callback(buf, bs, time_info, status)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -14,6 +15,7 @@ import numpy as np
 from interpreter.audio.base import SAMPLE_RATE, AudioError, mean_square_to_dbfs
 from interpreter.audio.devices import InputDevice, load_sounddevice, select_input_device
 from interpreter.audio.resample import StreamResampler, to_mono
+from interpreter.audio.timeline import CaptureTimeline, block_age
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +110,8 @@ class MicrophoneSource:
 
     ``sounddevice`` is the module (or a stand-in with the same surface) used for all
     PortAudio access. ``buffer_seconds`` bounds the audio kept while the reader lags;
-    blocks that do not fit are dropped and counted as overruns.
+    blocks that do not fit are dropped and counted as overruns. ``clock`` (seconds, like
+    :func:`time.monotonic`) times the blocks' arrival for :meth:`stream_time`.
     """
 
     def __init__(
@@ -119,13 +122,17 @@ class MicrophoneSource:
         buffer_seconds: float = 10.0,
         block_seconds: float = 0.02,
         overrun_log_interval: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._sd = sounddevice if sounddevice is not None else load_sounddevice()
+        self._clock = clock
         self.device: InputDevice = select_input_device(device, self._sd)
         self.settings: CaptureSettings = choose_settings(self._sd, self.device, block_seconds)
         capacity = max(self.settings.blocksize, round(self.settings.samplerate * buffer_seconds))
         self._ring = _FrameRing(capacity, self.settings.channels)
         self._cond = threading.Condition()
+        self._timeline = CaptureTimeline(self.settings.samplerate)
+        self._input_latency = 0.0  # PortAudio's figure for the open stream
         self._stream: Any = None
         self._resampler: StreamResampler | None = None
         self._started = False
@@ -224,6 +231,25 @@ class MicrophoneSource:
             self._ended = True
             self._cond.notify_all()
 
+    def stream_time(self) -> float | None:
+        """Seconds of captured audio that correspond to now; ``None`` before any audio.
+
+        Sample positions and this time share one scale: the first captured sample is at
+        0, and a sample at position ``p`` was captured at stream time ``p`` (estimated
+        from the blocks' arrival and PortAudio's input latency). The pipeline's clock
+        follows it, so an event's ``emitted_at - speech_end`` is the delay a listener
+        feels, however long the device took to start.
+        """
+        with self._cond:
+            return self._timeline.stream_time(self._clock())
+
+    def wait_for_audio(self, timeout: float) -> bool:
+        """Wait until the device has delivered its first block; ``False`` on timeout or
+        when the stream ended without any."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._timeline.frames > 0 or self._ended, timeout)
+            return self._timeline.frames > 0
+
     @property
     def level_dbfs(self) -> float:
         """RMS level of the latest callback block in dBFS (a full-scale sine is -3 dB)."""
@@ -243,15 +269,28 @@ class MicrophoneSource:
 
     def _callback(self, indata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
         # Runs on PortAudio's audio thread: no logging, no allocation beyond scalars.
+        arrival = self._clock()
         flat = indata.reshape(-1)
         mean_square = float(np.dot(flat, flat)) / flat.size if flat.size else 0.0
+        age = self._block_age(time_info, frames)
         with self._cond:
             self._mean_square = mean_square
             if status.input_overflow:
                 self._port_overflows += 1
-            if not self._ring.write(indata):
+            if self._ring.write(indata):
+                self._timeline.add_block(arrival, frames, age)
+            else:
                 self._dropped_blocks += 1
             self._cond.notify_all()
+
+    def _block_age(self, time_info: Any, frames: int) -> float:
+        """How long ago the block's newest sample was captured, by PortAudio's times."""
+        try:
+            current = float(time_info.currentTime)
+            adc = float(time_info.inputBufferAdcTime)
+        except (AttributeError, TypeError, ValueError):
+            return 0.0
+        return block_age(current, adc, frames, self.settings.samplerate, self._input_latency)
 
     def _on_finished(self) -> None:
         with self._cond:
@@ -277,6 +316,7 @@ class MicrophoneSource:
                 callback=self._callback,
                 finished_callback=self._on_finished,
             )
+            self._input_latency = _input_latency(stream)
             stream.start()
         except (sd.PortAudioError, ValueError) as exc:
             if stream is not None:
@@ -305,3 +345,15 @@ class MicrophoneSource:
         )
         self._reported_overruns = total
         self._last_report = now
+
+
+def _input_latency(stream: Any) -> float:
+    """The input latency PortAudio reports for an open stream, in seconds (0 if unknown)."""
+    latency = getattr(stream, "latency", None)
+    if isinstance(latency, (tuple, list)):  # a duplex stream: (input, output)
+        latency = latency[0] if latency else None
+    try:
+        value = float(latency)
+    except (TypeError, ValueError):
+        return 0.0
+    return value if value > 0 else 0.0
