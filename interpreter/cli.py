@@ -260,6 +260,7 @@ def _run_listen(args: argparse.Namespace) -> int:
         except AudioError as exc:
             raise UserError(str(exc)) from exc
         if session.source_is_live:
+            _wait_for_first_audio(session.source)
             _notice(f"Listening on {session.source.description} ({args.pair}). Ctrl+C stops.")
 
         def close_when_done() -> None:
@@ -279,6 +280,22 @@ def _run_listen(args: argparse.Namespace) -> int:
 
 def _notice(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+#: How long ``listen`` waits for a device's first audio before saying it is listening.
+FIRST_AUDIO_TIMEOUT_SECONDS = 10.0
+
+
+def _wait_for_first_audio(source) -> None:
+    """Say "Listening" only once audio flows: a device can take a second or two to start
+    delivering, and what is said before that is not heard."""
+    wait = getattr(source, "wait_for_audio", None)
+    if wait is None or wait(FIRST_AUDIO_TIMEOUT_SECONDS):
+        return
+    _notice(
+        f"No audio from {source.description} after {FIRST_AUDIO_TIMEOUT_SECONDS:g} s: check "
+        "that it is connected and not muted, or choose another with --device"
+    )
 
 
 class JsonLinesPrinter:
