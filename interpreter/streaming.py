@@ -16,15 +16,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from interpreter.asr.commit import CommitState
+from interpreter.asr.decoding import UtteranceDecoder
 from interpreter.asr.guards import is_silence_phrase
-from interpreter.asr.language import (
-    LanguageChooser,
-    LanguageDecision,
-    LanguageOptions,
-    LanguagePair,
-    UtteranceLanguage,
-)
-from interpreter.asr.whisper_engine import Encoded, Hypothesis, WhisperEngine
+from interpreter.asr.language import LanguageChooser, LanguageOptions, LanguagePair
+from interpreter.asr.turns import TurnLanguage
+from interpreter.asr.utterance import RecognizerStats, Utterance
+from interpreter.asr.whisper_engine import Hypothesis, WhisperEngine
 from interpreter.audio.base import SAMPLE_RATE
 from interpreter.clock import StreamClock
 from interpreter.events import (
@@ -69,43 +66,6 @@ class StreamingOptions:
     segmenter: SegmenterOptions = field(default_factory=SegmenterOptions)
 
 
-@dataclass
-class RecognizerStats:
-    decodes: int = 0
-    tentative_skipped: int = 0
-    #: Decodes of the same audio in the pair's other language, to compare likelihoods.
-    language_decodes: int = 0
-    #: Utterances recognised again in the other language after words were committed.
-    revisions: int = 0
-    decode_seconds: float = 0.0
-    audio_seconds: float = 0.0
-
-    @property
-    def real_time_factor(self) -> float:
-        return self.decode_seconds / self.audio_seconds if self.audio_seconds else 0.0
-
-
-@dataclass
-class _Utterance:
-    id: int
-    start: int  # sample index, pre-roll included
-    language: UtteranceLanguage
-    decision: LanguageDecision | None = None
-    commit: CommitState = field(default_factory=CommitState)
-    decoded_to: int = 0  # audio end of the latest decode
-    hypothesis_speech_end: int = -1  # speech end that the latest tail covers
-    tail: list[str] = field(default_factory=list)
-    committed_lang: str | None = None  # the language of the committed words
-    committed_through: int = -1  # speech end up to which every word is committed
-    no_speech_probs: list[float] = field(default_factory=list)
-    #: Decoding starts here: after a pause everything before it is committed, so its
-    #: audio is dropped and its words become context (cheaper and faster decodes).
-    audio_from: int = 0
-    context_words: int = 0
-    last_encoded: Encoded | None = None  # of the latest decode, which began at audio_from
-    shown_tentative: str = ""
-
-
 class StreamingRecognizer:
     """Turns a 16 kHz mono stream into utterance events for one conversation."""
 
@@ -124,10 +84,11 @@ class StreamingRecognizer:
         self._vad = vad or StreamingVad()
         self._segmenter = Segmenter(self.options.segmenter)
         self._chooser = LanguageChooser(pair, self.options.language)
+        self._turns = TurnLanguage(self._chooser)
         self._mode = AUTO
         self._held_side: str | None = None
-        self._hotwords: tuple[str, ...] = ()
         self.stats = RecognizerStats()
+        self._decoder = UtteranceDecoder(engine, self.stats)
         self._reset_stream()
 
     def _reset_stream(self) -> None:
@@ -137,7 +98,7 @@ class StreamingRecognizer:
         self._buffer = np.zeros(0, dtype=np.float32)
         self._buffer_start = 0  # stream sample index of self._buffer[0]
         self._next_id = 1
-        self._utterance: _Utterance | None = None
+        self._utterance: Utterance | None = None
 
     # -- commands -------------------------------------------------------------------
     @property
@@ -165,7 +126,7 @@ class StreamingRecognizer:
 
     def set_hotwords(self, terms: Sequence[str]) -> None:
         """Terms (e.g. glossary entries such as Kela, TE-toimisto) that bias recognition."""
-        self._hotwords = tuple(t for t in (s.strip() for s in terms) if t)
+        self._decoder.hotwords = tuple(t for t in (s.strip() for s in terms) if t)
 
     def reset(self) -> None:
         """Forget the conversation (next client). Open speech is discarded on purpose."""
@@ -219,7 +180,7 @@ class StreamingRecognizer:
     def _on_boundary(self, boundary: Boundary) -> list[Event]:
         if boundary.kind is BoundaryKind.START:
             start = max(boundary.sample, self._buffer_start)
-            utt = _Utterance(self._next_id, start, self._chooser.evidence(), audio_from=start)
+            utt = Utterance(self._next_id, start, self._chooser.evidence(), audio_from=start)
             utt.commit.agreement = self.options.agreement
             self._next_id += 1
             self._utterance = utt
@@ -232,22 +193,27 @@ class StreamingRecognizer:
         if boundary.kind is BoundaryKind.PAUSE:
             return self._commit_through(utt, boundary.speech_end, boundary.sample)
         events = self._commit_through(utt, boundary.speech_end, boundary.sample)
+        # The speech after a pause may have turned out to be the other side's turn.
+        utt = self._utterance or utt
         self._utterance = None
+        return [*events, self._ended(utt, boundary.sample, boundary.speech_end, boundary.reason)]
+
+    def _ended(self, utt: Utterance, audio_end: int, speech_end: int, reason: str) -> Event:
         decision = utt.decision
         text = utt.commit.committed_text
         if text and decision is not None:
             self._chooser.remember(decision.side)
-        ended = self._event(UtteranceEnded, utt, text, boundary.sample, boundary.speech_end)
+        ended = self._event(UtteranceEnded, utt, text, audio_end, speech_end)
         if decision is not None:
             ended = replace(
                 ended,
                 language_probability=round(decision.probability, 3),
                 language_fallback=decision.fallback,
             )
-        logger.info("utterance %d (%s, %s): %s", utt.id, ended.lang, boundary.reason, text)
-        return [*events, ended]
+        logger.info("utterance %d (%s, %s): %s", utt.id, ended.lang, reason, text)
+        return ended
 
-    def _commit_through(self, utt: _Utterance, speech_end: int, position: int) -> list[Event]:
+    def _commit_through(self, utt: Utterance, speech_end: int, position: int) -> list[Event]:
         """Commit every word spoken up to ``speech_end`` (a pause or the end)."""
         if utt.committed_through >= speech_end:
             return []
@@ -257,10 +223,17 @@ class StreamingRecognizer:
             too_short = end - utt.audio_from < _MIN_DECODE_SAMPLES
             utt.tail = [] if too_short else self._final_hypothesis(utt, end).words
         events: list[Event] = []
-        revised = self._revision(utt, end) if self._credible(utt) else None
-        if revised is not None:
-            events.append(self._revise(utt, revised, position, speech_end))
-            utt.tail = []
+        change = self._turn_change(utt, final=True) if self._credible(utt) else None
+        if change == "split":
+            events += self._split(utt, speech_end)
+            utt = self._utterance
+            assert utt is not None
+            utt.tail = self._decode(utt, end, final=True, reuse=True).words
+        elif change == "revise":
+            revised = self._whole_reading(utt, end)
+            if revised is not None:
+                events.append(self._revise(utt, revised, position, speech_end))
+                utt.tail = []
         tail = utt.tail if self._credible(utt) else []
         if not utt.commit.committed and tail and is_silence_phrase(" ".join(tail)):
             logger.info("dropped a known silence phrase: %s", " ".join(tail))
@@ -272,6 +245,7 @@ class StreamingRecognizer:
         # All speech before the pause is committed: later decodes start in the pause.
         resume = max(utt.audio_from, min(speech_end + _CUT_MARGIN_SAMPLES, position))
         self._move_audio_from(utt, resume)
+        utt.turn_candidate = True  # what follows the pause may be the other side
         utt.context_words = len(utt.commit.committed)
         if newly:
             self._note_committed(utt)
@@ -280,16 +254,10 @@ class StreamingRecognizer:
             events += self._tentative(utt, "", position, speech_end)
         return events
 
-    def _revision(self, utt: _Utterance, end: int) -> list[str] | None:
-        """A new reading of the whole utterance when the evidence turned against its
-        committed language, confidently; None when it stays as it is."""
-        committed = utt.committed_lang
-        if self._mode != AUTO or committed is None or not utt.commit.committed:
-            return None
+    def _whole_reading(self, utt: Utterance, end: int) -> list[str] | None:
+        """The whole utterance decoded in the language the evidence now favours."""
         decision = self._chooser.decide(utt.language, self._held_side)
-        if decision.lang == committed:
-            return None
-        if decision.probability < self.options.language.revise_probability:
+        if decision.lang == utt.committed_lang:
             return None
         whole = self._decode(utt, end, final=True, language=decision.lang, whole=True)
         if not whole.words or whole.looped or whole.no_speech:
@@ -297,7 +265,23 @@ class StreamingRecognizer:
         utt.decision = decision
         return whole.words
 
-    def _revise(self, utt: _Utterance, words: list[str], position: int, speech_end: int):
+    def _split(self, utt: Utterance, speech_end: int) -> list[Event]:
+        """End ``utt`` at its last pause; what follows is a new utterance, the other side's."""
+        start = utt.audio_from
+        ended = self._ended(utt, start, utt.committed_through, "language change")
+        turn = Utterance(self._next_id, start, self._chooser.evidence(), audio_from=start)
+        turn.commit.agreement = self.options.agreement
+        turn.language.continue_stretch(utt.language)
+        turn.last_encoded, turn.decoded_to = utt.last_encoded, utt.decoded_to
+        turn.no_speech_probs = utt.no_speech_probs[-1:]
+        self._next_id += 1
+        self._utterance = turn
+        self._redecide(turn)
+        self.stats.turn_splits += 1
+        started = self._event(UtteranceStarted, turn, "", start, speech_end)
+        return [ended, started]
+
+    def _revise(self, utt: Utterance, words: list[str], position: int, speech_end: int):
         """Replace the utterance's committed text with a reading in another language."""
         previous_lang = utt.committed_lang
         previous_text = utt.commit.committed_text
@@ -316,10 +300,10 @@ class StreamingRecognizer:
         revised = self._event(RevisedText, utt, utt.commit.committed_text, position, speech_end)
         return replace(revised, previous_lang=previous_lang, previous_text=previous_text)
 
-    def _note_committed(self, utt: _Utterance) -> None:
+    def _note_committed(self, utt: Utterance) -> None:
         utt.committed_lang = utt.decision.lang if utt.decision else None
 
-    def _step(self, utt: _Utterance) -> list[Event]:
+    def _step(self, utt: Utterance) -> list[Event]:
         """One recognition step for the open utterance, when one is due."""
         end = self._buffer_start + len(self._buffer)
         speech_end = self._segmenter.speech_end
@@ -347,6 +331,12 @@ class StreamingRecognizer:
             shown = hypothesis.text if self._credible(utt) else ""
             return self._tentative(utt, shown, end, speech_end)
         hypothesis = self._decode(utt, end, final=False)
+        events: list[Event] = []
+        if self._credible(utt) and self._turn_change(utt, final=False) == "split":
+            events += self._split(utt, speech_end)
+            utt = self._utterance
+            assert utt is not None
+            hypothesis = self._decode(utt, end, final=False, reuse=True)
         unsettled = self._mode == AUTO and utt.decision is not None and utt.decision.fallback
         if hypothesis.looped or not self._credible(utt) or unsettled:
             # Never commit from a looping result, nor from audio that sounds like noise,
@@ -358,14 +348,13 @@ class StreamingRecognizer:
         else:
             newly, tail = utt.commit.agree(hypothesis.words)
         utt.tail = tail
-        events: list[Event] = []
         if newly:
             self._note_committed(utt)
             events.append(self._event(CommittedText, utt, " ".join(newly), end, speech_end))
             self._trim_committed_audio(utt)
         return events + self._tentative(utt, " ".join(tail), end, speech_end)
 
-    def _final_hypothesis(self, utt: _Utterance, end: int) -> Hypothesis:
+    def _final_hypothesis(self, utt: Utterance, end: int) -> Hypothesis:
         """The decode that may be committed whole.
 
         While the language is not settled, the same audio is also decoded in the pair's
@@ -389,24 +378,23 @@ class StreamingRecognizer:
     def _other_language(self, lang: str) -> str:
         return self.pair.client if lang == self.pair.staff else self.pair.staff
 
-    def _redecide(self, utt: _Utterance) -> None:
-        """Update the decision from the evidence.
-
-        Committed words keep their language (only a revision changes it): while the
-        evidence points elsewhere, the decision stays theirs, unsettled.
-        """
-        decision = self._chooser.decide(utt.language, self._held_side)
-        committed = utt.committed_lang
-        if committed is not None and decision.lang != committed:
-            side = self.pair.side_of(committed)
-            decision = LanguageDecision(committed, side, 1.0 - decision.probability, True)
+    def _redecide(self, utt: Utterance) -> None:
+        """Update the decision from the evidence (see :meth:`TurnLanguage.decision`)."""
+        if self._mode != AUTO:
+            return
+        decision = self._turns.decision(utt, self._held_side)
         if utt.decision is not None and decision.lang != utt.decision.lang:
             utt.commit.forget_hypotheses()  # hypotheses in another language don't agree
         utt.decision = decision
 
+    def _turn_change(self, utt: Utterance, final: bool) -> str | None:
+        if self._mode != AUTO:
+            return None
+        return self._turns.change(utt, self._held_side, final)
+
     def _decode(
         self,
-        utt: _Utterance,
+        utt: Utterance,
         end: int,
         final: bool,
         language: str | None = None,
@@ -415,104 +403,67 @@ class StreamingRecognizer:
     ) -> Hypothesis:
         """Decode the utterance's audio from ``audio_from`` (``whole``: from its start).
 
-        ``reuse`` decodes the previous encoder output again (in ``language``).
+        ``reuse`` decodes the previous encoder output again (in ``language``). New audio
+        is also heard by the language detector while the language is open.
         """
         start = utt.start if whole else utt.audio_from
         if reuse and utt.last_encoded is not None:
             encoded = utt.last_encoded
         else:
             audio = self._buffer[start - self._buffer_start : end - self._buffer_start]
-            encoded = self.engine.encode(audio)
-            self.stats.decode_seconds += encoded.seconds
+            encoded = self._decoder.encode(audio)
             if not whole and self._language_open(utt):
                 if encoded.audio_seconds >= self.options.min_language_seconds:
                     scores = self.engine.language_scores(encoded)
                     utt.language.observe_detection(scores, encoded.audio_seconds)
                 self._redecide(utt)
         assert utt.decision is not None
-        committed = [] if whole else utt.commit.committed
-        context_words = 0 if whole else utt.context_words
-        hypothesis = self.engine.decode(
-            encoded,
-            language or utt.decision.lang,
-            prefix=" ".join(committed[context_words:]),
-            hotwords=self._hotwords,
-            final=final,
-            context=" ".join(committed[:context_words]),
-        )
+        lang = language or utt.decision.lang
+        hypothesis = self._decoder.decode(utt, encoded, lang, final, whole=whole)
         if not whole:
             utt.decoded_to = end
             utt.last_encoded = encoded
             utt.no_speech_probs.append(hypothesis.no_speech_prob)
-        logger.debug(
-            "decode utt %d (%s%s): %.2f s audio (window %.0f s), final=%s, enc %.3f s, "
-            "dec %.3f s: %s",
-            utt.id,
-            language or utt.decision.lang,
-            ", whole" if whole else "",
-            encoded.audio_seconds,
-            encoded.window_seconds,
-            final,
-            encoded.seconds,
-            hypothesis.seconds,
-            hypothesis.text,
-        )
-        self.stats.decodes += 1
-        self.stats.decode_seconds += hypothesis.seconds
         return hypothesis
 
-    def _language_open(self, utt: _Utterance) -> bool:
+    def _language_open(self, utt: Utterance) -> bool:
         """Whether the detector still listens to this utterance."""
         if self._mode != AUTO:
             return False
-        unsettled = utt.decision is None or utt.decision.fallback
+        unsettled = utt.decision is None or utt.decision.fallback or utt.turn_candidate
         return unsettled or utt.language.audio_seconds < self.options.language_evidence_seconds
 
-    def _move_audio_from(self, utt: _Utterance, position: int) -> None:
+    def _move_audio_from(self, utt: Utterance, position: int) -> None:
         """Decoding resumes at ``position``: the audio before it is done with."""
         if position != utt.audio_from:
             utt.language.fold()
         utt.audio_from = position
         utt.last_encoded = None
 
-    def _trim_committed_audio(self, utt: _Utterance) -> None:
-        """Move committed words from the forced prefix to the context, cutting their audio.
+    def _trim_committed_audio(self, utt: Utterance) -> None:
+        """Move committed words from the forced prefix to the context, cutting their audio."""
+        cut = self._decoder.committed_cut(utt, self.options.trim_after_words)
+        if cut is not None:
+            seconds, words = cut
+            self._move_audio_from(utt, utt.audio_from + int(seconds * SAMPLE_RATE))
+            utt.turn_candidate = False
+            utt.context_words += words
 
-        The most recent committed word stays forced: it anchors the decoder on the audio
-        that follows the cut, so an alignment error of a few frames costs nothing.
-        """
-        words = utt.commit.committed[utt.context_words :]
-        minimum = self.options.trim_after_words
-        encoded = utt.last_encoded
-        if not minimum or len(words) < minimum or encoded is None or utt.decision is None:
-            return
-        ends = self.engine.word_end_times(encoded, utt.decision.lang, words)
-        keep_anchor = len(words) - 2
-        cut = ends[keep_anchor]
-        # Trust only cuts well inside the audio that was aligned.
-        if not 0.5 <= cut <= encoded.audio_seconds - 1.0:
-            return
-        self._move_audio_from(utt, utt.audio_from + int(cut * SAMPLE_RATE))
-        utt.context_words += keep_anchor + 1
-        logger.debug(
-            "utt %d: decoding resumes %.2f s later, after %r", utt.id, cut, words[keep_anchor]
-        )
-
-    def _tentative(self, utt: _Utterance, text: str, audio_end: int, speech_end: int):
+    def _tentative(self, utt: Utterance, text: str, audio_end: int, speech_end: int):
         """A tentative event, unless it would show what is already shown."""
         if text == utt.shown_tentative:
             return []
         utt.shown_tentative = text
         return [self._event(TentativeText, utt, text, audio_end, speech_end)]
 
-    def _credible(self, utt: _Utterance) -> bool:
+    def _credible(self, utt: Utterance) -> bool:
         """Whether the utterance sounds like speech to Whisper, over all its decodes."""
         if not utt.no_speech_probs:
             return False
         limit = self.engine.options.guards.utterance_no_speech_threshold
         return float(np.median(utt.no_speech_probs)) <= limit
 
-    def _event(self, kind, utt: _Utterance, text: str, audio_end: int, speech_end: int):
+    def _event(self, kind, utt: Utterance, text: str, audio_end: int, speech_end: int):
         decision = utt.decision
         return kind(
             utterance_id=utt.id,

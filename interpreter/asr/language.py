@@ -84,6 +84,8 @@ class LanguageOptions:
     turn_prior: float = 0.65
     #: The side holding push-to-talk speaks this often.
     held_prior: float = 0.9
+    #: After a pause within an utterance, the same speaker goes on this often.
+    continue_prior: float = 0.7
     full_weight_seconds: float = 2.0
     min_weight: float = 0.25
     #: One stretch of audio never counts for more than this (log-odds).
@@ -93,7 +95,8 @@ class LanguageOptions:
     likelihood_weight: float = 4.0
 
     def __post_init__(self) -> None:
-        for name in ("settle_probability", "revise_probability", "turn_prior", "held_prior"):
+        names = ("settle_probability", "revise_probability", "turn_prior", "held_prior")
+        for name in (*names, "continue_prior"):
             if not 0.5 <= getattr(self, name) < 1.0:
                 raise ValueError(f"{name} must be at least 0.5 and below 1")
 
@@ -150,6 +153,26 @@ class UtteranceLanguage:
         """Audio the detector has heard, over all stretches."""
         return self._folded_seconds + self._stretch_seconds
 
+    def continue_stretch(self, other: UtteranceLanguage) -> None:
+        """Take over the current stretch of ``other`` (a turn split off from it)."""
+        self._detection = other._detection
+        self._likelihood = other._likelihood
+        self._stretch_seconds = other._stretch_seconds
+
+    @property
+    def stretch_seconds(self) -> float:
+        return self._stretch_seconds
+
+    @property
+    def stretch_logodds(self) -> float:
+        """Evidence from the current stretch alone."""
+        return self._detection + self._likelihood
+
+    @property
+    def folded_logodds(self) -> float:
+        """Evidence from the stretches before the current one."""
+        return self._folded
+
     @property
     def logodds(self) -> float:
         """Evidence for the client's language (negative: for Finnish), priors excluded."""
@@ -194,6 +217,28 @@ class LanguageChooser:
     ) -> LanguageDecision:
         """The likelier side given the evidence and the priors."""
         logodds = self.prior_logodds(held_side) + (evidence.logodds if evidence else 0.0)
+        return self._decision(logodds)
+
+    def decide_folded(
+        self, evidence: UtteranceLanguage, held_side: str | None = None
+    ) -> LanguageDecision:
+        """The likelier side of the stretches before the current one."""
+        return self._decision(self.prior_logodds(held_side) + evidence.folded_logodds)
+
+    def decide_stretch(
+        self, evidence: UtteranceLanguage, speaking: str, held_side: str | None = None
+    ) -> LanguageDecision:
+        """The likelier language of the current stretch alone, after a pause in an
+        utterance in ``speaking``: the same speaker usually goes on, unless push-to-talk
+        says otherwise."""
+        if held_side is not None:
+            prior = self.prior_logodds(held_side)
+        else:
+            prior = _logit(self.options.continue_prior)
+            prior *= 1 if speaking == self.pair.client else -1
+        return self._decision(prior + evidence.stretch_logodds)
+
+    def _decision(self, logodds: float) -> LanguageDecision:
         client = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logodds))))
         side = CLIENT if client > 0.5 else STAFF
         probability = client if side == CLIENT else 1.0 - client

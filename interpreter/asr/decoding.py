@@ -1,0 +1,87 @@
+"""Decoding one utterance's audio with Whisper, committed words forced or as context."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+
+from interpreter.asr.utterance import RecognizerStats, Utterance
+from interpreter.asr.whisper_engine import Encoded, Hypothesis, WhisperEngine
+
+logger = logging.getLogger(__name__)
+
+
+class UtteranceDecoder:
+    """Runs the engine for the recognizer and counts what it costs."""
+
+    def __init__(self, engine: WhisperEngine, stats: RecognizerStats) -> None:
+        self.engine = engine
+        self.stats = stats
+        self.hotwords: tuple[str, ...] = ()
+
+    def encode(self, audio: np.ndarray) -> Encoded:
+        encoded = self.engine.encode(audio)
+        self.stats.decode_seconds += encoded.seconds
+        return encoded
+
+    def decode(
+        self,
+        utt: Utterance,
+        encoded: Encoded,
+        language: str,
+        final: bool,
+        whole: bool = False,
+    ) -> Hypothesis:
+        """Transcribe ``encoded``: the audio from ``utt.audio_from``, or from the start of
+        the utterance when ``whole`` (then nothing committed is forced or given)."""
+        committed = [] if whole else utt.commit.committed
+        context_words = 0 if whole else utt.context_words
+        hypothesis = self.engine.decode(
+            encoded,
+            language,
+            prefix=" ".join(committed[context_words:]),
+            hotwords=self.hotwords,
+            final=final,
+            context=" ".join(committed[:context_words]),
+        )
+        logger.debug(
+            "decode utt %d (%s%s): %.2f s audio (window %.0f s), final=%s, enc %.3f s, "
+            "dec %.3f s: %s",
+            utt.id,
+            language,
+            ", whole" if whole else "",
+            encoded.audio_seconds,
+            encoded.window_seconds,
+            final,
+            encoded.seconds,
+            hypothesis.seconds,
+            hypothesis.text,
+        )
+        self.stats.decodes += 1
+        self.stats.decode_seconds += hypothesis.seconds
+        return hypothesis
+
+    def committed_cut(self, utt: Utterance, minimum: int) -> tuple[float, int] | None:
+        """Where the audio of committed words that are still forced can be cut off.
+
+        Returns (seconds into the latest decode's audio, how many words it covers), or
+        None when fewer than ``minimum`` words are forced or no cut is trustworthy. The
+        most recent committed word stays forced: it anchors the decoder on the audio
+        that follows the cut, so an alignment error of a few frames costs nothing.
+        """
+        words: Sequence[str] = utt.commit.committed[utt.context_words :]
+        encoded = utt.last_encoded
+        if not minimum or len(words) < minimum or encoded is None or utt.decision is None:
+            return None
+        ends = self.engine.word_end_times(encoded, utt.decision.lang, list(words))
+        keep_anchor = len(words) - 2
+        cut = ends[keep_anchor]
+        # Trust only cuts well inside the audio that was aligned.
+        if not 0.5 <= cut <= encoded.audio_seconds - 1.0:
+            return None
+        logger.debug(
+            "utt %d: decoding resumes %.2f s later, after %r", utt.id, cut, words[keep_anchor]
+        )
+        return cut, keep_anchor + 1

@@ -1,0 +1,54 @@
+"""The recognizer's state of one open utterance, and its counters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from interpreter.asr.commit import CommitState
+from interpreter.asr.language import LanguageDecision, UtteranceLanguage
+from interpreter.asr.whisper_engine import Encoded
+
+
+@dataclass
+class RecognizerStats:
+    """What the recognizer did, for benchmarks and logs."""
+
+    decodes: int = 0
+    tentative_skipped: int = 0
+    #: Decodes of the same audio in the pair's other language, to compare likelihoods.
+    language_decodes: int = 0
+    #: Utterances recognised again in the other language after words were committed.
+    revisions: int = 0
+    #: Utterances ended at a pause because the speech after it was the other side's.
+    turn_splits: int = 0
+    decode_seconds: float = 0.0
+    audio_seconds: float = 0.0
+
+    @property
+    def real_time_factor(self) -> float:
+        return self.decode_seconds / self.audio_seconds if self.audio_seconds else 0.0
+
+
+@dataclass
+class Utterance:
+    """The open utterance as the recognizer sees it (positions are stream samples)."""
+
+    id: int
+    start: int  # sample index, pre-roll included
+    language: UtteranceLanguage
+    decision: LanguageDecision | None = None
+    commit: CommitState = field(default_factory=CommitState)
+    decoded_to: int = 0  # audio end of the latest decode
+    hypothesis_speech_end: int = -1  # speech end that the latest tail covers
+    tail: list[str] = field(default_factory=list)
+    committed_lang: str | None = None  # the language of the committed words
+    #: Decoding resumed after a committed pause: the speech may be the other side's.
+    turn_candidate: bool = False
+    committed_through: int = -1  # speech end up to which every word is committed
+    no_speech_probs: list[float] = field(default_factory=list)
+    #: Decoding starts here: after a pause everything before it is committed, so its
+    #: audio is dropped and its words become context (cheaper and faster decodes).
+    audio_from: int = 0
+    context_words: int = 0
+    last_encoded: Encoded | None = None  # of the latest decode, which began at audio_from
+    shown_tentative: str = ""
