@@ -319,7 +319,13 @@ class TerminalPrinter:
         self._waiting: list[str] = []  # translation lines held while an utterance line is open
 
     def show(self, event) -> None:
-        from interpreter.events import CommittedText, ErrorEvent, TranslationEvent, UtteranceEnded
+        from interpreter.events import (
+            CommittedText,
+            ErrorEvent,
+            RevisedText,
+            TranslationEvent,
+            UtteranceEnded,
+        )
 
         if isinstance(event, ErrorEvent):
             print(f"interpreter: {event.text}", file=sys.stderr, flush=True)
@@ -328,6 +334,15 @@ class TerminalPrinter:
                 self._stream.write(f"[{event.speech_end:7.1f} s] {event.side} ({event.lang}): ")
                 self._open = event.utterance_id
             self._stream.write(event.text + " ")
+        elif isinstance(event, RevisedText):
+            # The line so far was in the wrong language: it stays, marked, and the
+            # utterance starts again on a line of its own.
+            if self._open == event.utterance_id:
+                self._stream.write(f"[recognised again as {event.lang}]\n")
+            self._stream.write(
+                f"[{event.speech_end:7.1f} s] {event.side} ({event.lang}): {event.text} "
+            )
+            self._open = event.utterance_id
         elif isinstance(event, UtteranceEnded) and self._open == event.utterance_id:
             self._stream.write("\n")
             self._open = None

@@ -145,10 +145,15 @@ class StreamingRecognizer:
             self._incoming.append(np.asarray(samples, dtype=np.float32).reshape(-1))
 
     def process(self) -> list[Event]:
-        """Handle all queued audio; at most one recognition step for the open utterance."""
+        """Handle all queued audio; at most one recognition step for the open utterance.
+
+        Events of utterance boundaries (a commit at a pause, an utterance's end) are
+        returned at once, without a step: a step's decode would hold them back for its
+        whole duration. The step runs on the next call.
+        """
         events = self._ingest()
-        if self._utterance is not None:
-            events += self._step(self._utterance)
+        if self._utterance is not None and not events:
+            events = self._step(self._utterance)
         self._trim_buffer()
         return events
 
@@ -182,6 +187,7 @@ class StreamingRecognizer:
             start = max(boundary.sample, self._buffer_start)
             utt = Utterance(self._next_id, start, self._chooser.evidence(), audio_from=start)
             utt.commit.agreement = self.options.agreement
+            utt.stretch_start = start
             self._next_id += 1
             self._utterance = utt
             if self._mode != AUTO:
@@ -244,6 +250,10 @@ class StreamingRecognizer:
         newly = utt.commit.commit_all(tail)
         # All speech before the pause is committed: later decodes start in the pause.
         resume = max(utt.audio_from, min(speech_end + _CUT_MARGIN_SAMPLES, position))
+        if newly:
+            weak = utt.decision is None or utt.decision.fallback
+            utt.stretches.append((utt.stretch_start, utt.stretch_words, speech_end, weak))
+        utt.stretch_start, utt.stretch_words = resume, len(utt.commit.committed)
         self._move_audio_from(utt, resume)
         utt.turn_candidate = True  # what follows the pause may be the other side
         utt.context_words = len(utt.commit.committed)
@@ -266,20 +276,43 @@ class StreamingRecognizer:
         return whole.words
 
     def _split(self, utt: Utterance, speech_end: int) -> list[Event]:
-        """End ``utt`` at its last pause; what follows is a new utterance, the other side's."""
-        start = utt.audio_from
-        ended = self._ended(utt, start, utt.committed_through, "language change")
+        """End ``utt`` at a pause; what follows is a new utterance, the other side's.
+
+        Weakly decided stretches just before the split (an "okay" or "yes" that opens
+        the answer) go with the answer: they leave ``utt`` in a ``revised`` event and are
+        decoded again as the start of the new utterance.
+        """
+        events: list[Event] = []
+        start, kept, kept_end = utt.audio_from, len(utt.commit.committed), utt.committed_through
+        while len(utt.stretches) > 1 and utt.stretches[-1][3]:
+            start, kept, _, _ = utt.stretches.pop()
+            kept_end = utt.stretches[-1][2]
+        if kept < len(utt.commit.committed):
+            previous_text = utt.commit.committed_text
+            utt.commit.committed = utt.commit.committed[:kept]
+            revised = self._event(RevisedText, utt, utt.commit.committed_text, start, kept_end)
+            events.append(
+                replace(
+                    revised,
+                    previous_lang=utt.committed_lang,
+                    previous_text=previous_text,
+                    reason="turn",
+                )
+            )
+        events.append(self._ended(utt, start, kept_end, "language change"))
         turn = Utterance(self._next_id, start, self._chooser.evidence(), audio_from=start)
         turn.commit.agreement = self.options.agreement
+        turn.stretch_start = start
         turn.language.continue_stretch(utt.language)
-        turn.last_encoded, turn.decoded_to = utt.last_encoded, utt.decoded_to
+        if start == utt.audio_from:
+            turn.last_encoded, turn.decoded_to = utt.last_encoded, utt.decoded_to
         turn.no_speech_probs = utt.no_speech_probs[-1:]
         self._next_id += 1
         self._utterance = turn
         self._redecide(turn)
         self.stats.turn_splits += 1
-        started = self._event(UtteranceStarted, turn, "", start, speech_end)
-        return [ended, started]
+        events.append(self._event(UtteranceStarted, turn, "", start, speech_end))
+        return events
 
     def _revise(self, utt: Utterance, words: list[str], position: int, speech_end: int):
         """Replace the utterance's committed text with a reading in another language."""
@@ -358,15 +391,22 @@ class StreamingRecognizer:
         """The decode that may be committed whole.
 
         While the language is not settled, the same audio is also decoded in the pair's
-        other language and the likelihoods join the evidence.
+        other language and the likelihoods join the evidence. After a pause (when the
+        speech may be the other side's) both readings leave out the committed words, so
+        neither is primed by the language they were in.
         """
-        hypothesis = self._decode(utt, end, final=True)
+        candidate = self._mode == AUTO and utt.turn_candidate
+        first_bare = candidate and (utt.decision is None or utt.decision.fallback)
+        hypothesis = self._decode(utt, end, final=True, bare=first_bare)
         decision = utt.decision
         assert decision is not None
         if self._mode != AUTO or not decision.fallback or hypothesis.no_speech:
             return hypothesis
         other = self._other_language(decision.lang)
-        alternative = self._decode(utt, end, final=True, language=other, reuse=True)
+        bare = candidate
+        if bare and not first_bare:  # the first decode was primed: decode it again bare
+            hypothesis = self._decode(utt, end, final=True, reuse=True, bare=True)
+        alternative = self._decode(utt, end, final=True, language=other, reuse=True, bare=bare)
         self.stats.language_decodes += 1
         by_lang = {decision.lang: hypothesis, other: alternative}
         utt.language.observe_likelihood(
@@ -400,11 +440,13 @@ class StreamingRecognizer:
         language: str | None = None,
         reuse: bool = False,
         whole: bool = False,
+        bare: bool = False,
     ) -> Hypothesis:
         """Decode the utterance's audio from ``audio_from`` (``whole``: from its start).
 
-        ``reuse`` decodes the previous encoder output again (in ``language``). New audio
-        is also heard by the language detector while the language is open.
+        ``reuse`` decodes the previous encoder output again (in ``language``); ``bare``
+        leaves the committed words out. New audio is also heard by the language detector
+        while the language is open.
         """
         start = utt.start if whole else utt.audio_from
         if reuse and utt.last_encoded is not None:
@@ -419,7 +461,7 @@ class StreamingRecognizer:
                 self._redecide(utt)
         assert utt.decision is not None
         lang = language or utt.decision.lang
-        hypothesis = self._decoder.decode(utt, encoded, lang, final, whole=whole)
+        hypothesis = self._decoder.decode(utt, encoded, lang, final, bare=whole or bare)
         if not whole:
             utt.decoded_to = end
             utt.last_encoded = encoded

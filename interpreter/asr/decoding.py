@@ -32,12 +32,12 @@ class UtteranceDecoder:
         encoded: Encoded,
         language: str,
         final: bool,
-        whole: bool = False,
+        bare: bool = False,
     ) -> Hypothesis:
-        """Transcribe ``encoded``: the audio from ``utt.audio_from``, or from the start of
-        the utterance when ``whole`` (then nothing committed is forced or given)."""
-        committed = [] if whole else utt.commit.committed
-        context_words = 0 if whole else utt.context_words
+        """Transcribe ``encoded`` with the committed words forced or as context; ``bare``:
+        without them (a new reading, not a continuation)."""
+        committed = [] if bare else utt.commit.committed
+        context_words = 0 if bare else utt.context_words
         hypothesis = self.engine.decode(
             encoded,
             language,
@@ -51,7 +51,7 @@ class UtteranceDecoder:
             "dec %.3f s: %s",
             utt.id,
             language,
-            ", whole" if whole else "",
+            ", bare" if bare else "",
             encoded.audio_seconds,
             encoded.window_seconds,
             final,

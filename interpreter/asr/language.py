@@ -134,13 +134,23 @@ class UtteranceLanguage:
         o = self.options
         limit = o.max_detection_logodds
         logodds = max(-limit, min(limit, _logit(client / (staff + client))))
-        weight = min(1.0, max(o.min_weight, audio_seconds / o.full_weight_seconds))
-        self._detection = weight * logodds
+        self._detection = self._weight(audio_seconds) * logodds
         self._stretch_seconds = audio_seconds
 
     def observe_likelihood(self, staff_logprob: float, client_logprob: float) -> None:
-        """Average log-probabilities of the current stretch decoded in each language."""
-        self._likelihood = self.options.likelihood_weight * (client_logprob - staff_logprob)
+        """Average log-probabilities of the current stretch decoded in each language.
+
+        Weighted by the stretch's audio like a detection: on a word or two, either
+        language can read the sounds about as well.
+        """
+        difference = client_logprob - staff_logprob
+        self._likelihood = (
+            self._weight(self._stretch_seconds) * self.options.likelihood_weight * difference
+        )
+
+    def _weight(self, audio_seconds: float) -> float:
+        o = self.options
+        return min(1.0, max(o.min_weight, audio_seconds / o.full_weight_seconds))
 
     def fold(self) -> None:
         """Decoding moves past the current stretch: keep its evidence, start a new one."""

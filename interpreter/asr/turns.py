@@ -53,8 +53,8 @@ class TurnLanguage:
     def change(self, utt: Utterance, held_side: str | None, final: bool) -> TurnChange | None:
         """Whether the evidence turned against the committed language, and what to do.
 
-        At a commit point (``final``) the likelier reading wins; mid-speech only a
-        confident one.
+        At a commit point (``final``) the evidence must settle the other language;
+        mid-speech it must be stronger still.
         """
         committed = utt.committed_lang
         if committed is None or not utt.commit.committed:
@@ -68,7 +68,9 @@ class TurnLanguage:
         if not utt.language.stretch_seconds:
             return None
         decision = self.chooser.decide_stretch(utt.language, committed, held_side)
-        needed = 0.5 if final else revise_at
+        # A word or two after a pause rarely tells the languages apart ("okei" is
+        # Finnish too): the same speaker going on stays likelier until it is clear.
+        needed = self.options.settle_probability if final else revise_at
         if decision.lang == committed or decision.probability < needed:
             return None
         before = self.chooser.decide_folded(utt.language, held_side)

@@ -44,6 +44,12 @@ class Utterance:
     committed_lang: str | None = None  # the language of the committed words
     #: Decoding resumed after a committed pause: the speech may be the other side's.
     turn_candidate: bool = False
+    #: The pause-delimited stretches committed so far, as (first sample, committed words
+    #: before it, its speech end, whether its language was a weak guess), and where the
+    #: stretch now being decoded began.
+    stretches: list[tuple[int, int, int, bool]] = field(default_factory=list)
+    stretch_start: int = 0
+    stretch_words: int = 0
     committed_through: int = -1  # speech end up to which every word is committed
     no_speech_probs: list[float] = field(default_factory=list)
     #: Decoding starts here: after a pause everything before it is committed, so its

@@ -1,0 +1,187 @@
+"""The right language on every turn and nothing invented, on the long desk dialogue.
+
+Real recognition (Whisper base) through the real streaming core on the deterministic
+replay, so the figures depend on the audio alone, not on the machine's load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import dialogue
+import pytest
+import speech
+from asr_helpers import StreamResult, padded, stream_audio
+
+from interpreter.audio.replay import decode_file
+from interpreter.events import (
+    CommittedText,
+    Event,
+    RevisedText,
+    TentativeText,
+    TranslationEvent,
+    UtteranceEnded,
+)
+from interpreter.repetition import has_loop
+
+pytestmark = pytest.mark.slow
+
+#: Finnish names and places that clients say inside English sentences.
+FINNISH_NAMES = ("Espoo", "Vantaa", "Kela", "TE-toimisto", "Virtanen", "Hakaniemi", "Kerava")
+#: English loanwords that Finnish speech carries.
+LOANWORDS = ("okei", "online", "printteri", "netissä", "chat", "sähköposti")
+
+
+def shown_texts(events: list[Event]) -> list[str]:
+    """Every text a reader could see: tentative, committed, revised and whole utterances."""
+    kinds = (TentativeText, CommittedText, RevisedText, UtteranceEnded, TranslationEvent)
+    return [e.text for e in events if isinstance(e, kinds) and e.text]
+
+
+def utterance_texts(events: list[Event]) -> dict[int, str]:
+    """Each utterance's committed text as a reader has it (revisions replace)."""
+    texts: dict[int, str] = {}
+    for event in events:
+        if isinstance(event, CommittedText):
+            texts[event.utterance_id] = f"{texts.get(event.utterance_id, '')} {event.text}".strip()
+        elif isinstance(event, RevisedText):
+            texts[event.utterance_id] = event.text
+    return texts
+
+
+def turn_languages(result: StreamResult, turn: dialogue.Turn) -> set[str | None]:
+    """Languages of the utterances that hold words of ``turn`` (overlap in time)."""
+    return {
+        e.lang
+        for e in result.ended
+        if e.text and e.audio_start < turn.end and e.audio_end > turn.start
+    }
+
+
+@pytest.fixture(scope="module")
+def whole_dialogue(
+    tmp_path_factory: pytest.TempPathFactory,
+    require_speech: Callable[..., None],
+    whisper_engine,
+) -> tuple[dialogue.Dialogue, StreamResult]:
+    require_speech(*dialogue.needs())
+    folder = tmp_path_factory.mktemp("dialogue")
+    material = dialogue.build_dialogue(out_path=folder / "dialogue.wav")
+    return material, stream_audio(whisper_engine, decode_file(material.path))
+
+
+def test_every_turn_is_committed_in_its_language(whole_dialogue):
+    material, result = whole_dialogue
+    wrong = [
+        (turn.index, turn.lang, sorted(map(str, langs)), turn.text)
+        for turn in material.turns
+        if (langs := turn_languages(result, turn)) and langs != {turn.lang}
+    ]
+    silent = [turn.index for turn in material.turns if not turn_languages(result, turn)]
+    right = len(material.turns) - len(wrong) - len(silent)
+    stats = result.recognizer.stats
+    print(
+        f"\n{right}/{len(material.turns)} turns right; wrong: {wrong}; no text: {silent}; "
+        f"splits {stats.turn_splits}, revisions {stats.revisions}, "
+        f"likelihood decodes {stats.language_decodes}"
+    )
+    # The goal is every turn. What is still missed are one- or two-word Finnish turns
+    # right after English speech (Whisper base hears diphone Finnish "Kiitos." as
+    # English) and a 0.2 s "Hei." that is too short to start an utterance.
+    assert right >= 0.93 * len(material.turns)
+    assert stats.turn_splits >= 5  # quick turn changes are found
+
+
+def test_no_loop_is_ever_shown(whole_dialogue):
+    _material, result = whole_dialogue
+    looping = [text for text in shown_texts(result.events) if has_loop(text.split())]
+    looping += [t for t in utterance_texts(result.events).values() if has_loop(t.split())]
+    assert not looping
+
+
+def test_revisions_replace_and_end_consistently(whole_dialogue):
+    """After a revision, the utterance's end carries the revised text and language."""
+    _material, result = whole_dialogue
+    texts = utterance_texts(result.events)
+    ended = {e.utterance_id: e for e in result.ended}
+    for revised in (e for e in result.events if isinstance(e, RevisedText)):
+        assert revised.previous_text
+        if revised.reason == "language":
+            assert revised.lang != revised.previous_lang
+        else:  # its end was the other side's answer, which became an utterance of its own
+            assert revised.reason == "turn" and revised.lang == revised.previous_lang
+            assert revised.previous_text.startswith(revised.text)
+        end = ended[revised.utterance_id]
+        assert end.lang == revised.lang and end.side == revised.side
+        assert end.text == texts[revised.utterance_id]
+        assert end.text.startswith(revised.text)
+
+
+def test_forced_wrong_language_never_loops(whisper_engine, english_clips, finnish_clips):
+    """Decodes forced into the other language are where Whisper loops; the guard holds."""
+    cases = [(path, "staff") for path, _ in english_clips[:4]]
+    cases += [(path, "client") for path, _ in finnish_clips[:4]]
+    for path, mode in cases:
+        result = stream_audio(whisper_engine, padded(decode_file(path)), mode=mode)
+        assert result.committed, path  # it does produce (wrong-language) text
+        for text in shown_texts(result.events) + list(utterance_texts(result.events).values()):
+            assert not has_loop(text.split()), (path, mode, text)
+
+
+def test_forced_prefix_does_not_prime_a_loop(whisper_engine, english_clips):
+    """Three committed copies of a word are allowed; the decoder must not add a fourth."""
+    path, _ = english_clips[0]
+    encoded = whisper_engine.encode(decode_file(path)[: 4 * speech.SAMPLE_RATE])
+    for prefix in ("kiitos kiitos kiitos", "no no", "ja sitten ja sitten"):
+        hypothesis = whisper_engine.decode(encoded, "fi", prefix=prefix, final=True)
+        assert not has_loop(prefix.split() + hypothesis.words), (prefix, hypothesis.text)
+
+
+def _clips_with(words: tuple[str, ...], lang: str) -> list[int]:
+    return [
+        index
+        for index, line in enumerate(dialogue.SCRIPT)
+        if line.lang == lang
+        and line.voice != dialogue.LIBRIVOX
+        and any(w.casefold() in line.text.casefold() for w in words)
+    ]
+
+
+def _stream_turn(engine, index: int, folder: Path) -> StreamResult:
+    line = dialogue.SCRIPT[index]
+    kind, _, voice = line.voice.partition("-")
+    if kind == "festival":
+        path = speech.synthesize_finnish(line.text, voice, folder / f"{index}.wav")
+    else:
+        path = speech.synthesize_english(line.text, folder / f"{index}.wav", voice=voice)
+    return stream_audio(engine, padded(decode_file(path)))
+
+
+def test_names_and_loanwords_do_not_flip_the_language(whisper_engine, tmp_path, require_speech):
+    """English with Finnish names and places, Finnish with English loanwords, alone."""
+    require_speech("finnish", "english")
+    english = _clips_with(FINNISH_NAMES, "en")
+    finnish = _clips_with(LOANWORDS, "fi")
+    assert len(english) >= 4 and len(finnish) >= 3
+    for index in english + finnish:
+        result = _stream_turn(whisper_engine, index, tmp_path)
+        langs = {e.lang for e in result.ended if e.text}
+        assert langs == {dialogue.SCRIPT[index].lang}, (index, dialogue.SCRIPT[index].text)
+
+
+def test_short_english_openers_are_english(whisper_engine, tmp_path, require_speech):
+    """A greeting or an acknowledgement alone, or opening a sentence, decides nothing wrong."""
+    require_speech("english")
+    openers = [
+        ("Hello.", "en-gb"),
+        ("Yes.", "en-us"),
+        ("Okay, thank you.", "en-gb-scotland"),
+        ("Okay. So I live in Espoo and I got a letter from Kela.", "en-us"),
+        ("Hi. My name is Virtanen, I have an appointment.", "fr"),
+    ]
+    for index, (text, voice) in enumerate(openers):
+        path = speech.synthesize_english(text, tmp_path / f"o{index}.wav", voice=voice)
+        result = stream_audio(whisper_engine, padded(decode_file(path)))
+        langs = {e.lang for e in result.ended if e.text}
+        assert langs == {"en"}, (text, voice, [(e.lang, e.text) for e in result.ended])
