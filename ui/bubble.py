@@ -114,7 +114,9 @@ class Bubble(QFrame):
             notes.append(html.escape(utt.error))
         if utt.typed and self.view == STAFF_VIEW:
             notes.append(self.tr("typed"))
-        if utt.revised and self.view == STAFF_VIEW:
+        # A revision in the same language only cut off words that became the next
+        # utterance: nothing to point out.
+        if utt.revised and utt.previous_lang != utt.lang and self.view == STAFF_VIEW:
             notes.append(self._revision_note(utt.previous_lang))
         if self.view == CLIENT_VIEW:
             notes = ["⚠"] if utt.flagged else []
