@@ -183,13 +183,18 @@ def test_worker_translates_latest_text_and_the_final_one():
     assert all(e.utterance_id == 1 and e.emitted_at == 2.0 for e in translations)
 
 
-def test_a_revision_replaces_the_text_and_direction_being_translated():
-    seen: list = []
+def _upper_and_title_worker(on_event) -> TranslationWorker:
+    """fi->en writes upper case, en->fi title case: the direction shows in the text."""
     engines = {
         ("fi", "en"): TranslationEngine("fi", "en", "t", [ScriptedBackend(upper)]),
         ("en", "fi"): TranslationEngine("en", "fi", "t", [ScriptedBackend(str.title)]),
     }
-    worker = TranslationWorker(LanguagePair("fi", "en"), engines, lambda: 3.0, seen.append)
+    return TranslationWorker(LanguagePair("fi", "en"), engines, lambda: 3.0, on_event)
+
+
+def test_a_revision_replaces_the_text_and_direction_being_translated():
+    seen: list = []
+    worker = _upper_and_title_worker(seen.append)
     worker.submit(_event(CommittedText, 7, "okei"))
     revised = RevisedText(
         utterance_id=7,
@@ -219,11 +224,7 @@ def test_a_revision_replaces_the_text_and_direction_being_translated():
 
 def test_a_revision_is_translated_in_its_new_direction():
     seen: list = []
-    engines = {
-        ("fi", "en"): TranslationEngine("fi", "en", "t", [ScriptedBackend(upper)]),
-        ("en", "fi"): TranslationEngine("en", "fi", "t", [ScriptedBackend(str.title)]),
-    }
-    worker = TranslationWorker(LanguagePair("fi", "en"), engines, lambda: 3.0, seen.append)
+    worker = _upper_and_title_worker(seen.append)
     worker.start()
     revised = RevisedText(7, "client", "en", "yes please", 0.0, 1.0, 0.9, 1.0, "fi", "jes")
     worker.submit(revised)
