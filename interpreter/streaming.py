@@ -370,7 +370,7 @@ class StreamingRecognizer:
             utt = self._utterance
             assert utt is not None
             hypothesis = self._decode(utt, end, final=False, reuse=True)
-        unsettled = self._mode == AUTO and utt.decision is not None and utt.decision.fallback
+        unsettled = self._mode == AUTO and not self._may_commit(utt)
         if hypothesis.looped or not self._credible(utt) or unsettled:
             # Never commit from a looping result, nor from audio that sounds like noise,
             # nor while the language may still change.
@@ -386,6 +386,24 @@ class StreamingRecognizer:
             events.append(self._event(CommittedText, utt, " ".join(newly), end, speech_end))
             self._trim_committed_audio(utt)
         return events + self._tentative(utt, " ".join(tail), end, speech_end)
+
+    def _may_commit(self, utt: Utterance) -> bool:
+        """Whether words may be committed mid-speech in the current language.
+
+        The first words wait until the language is settled. Once the utterance has
+        committed words, its speaker going on is the rule: more words follow unless the
+        evidence leans to the other language (then they wait for the next pause, where a
+        turn change is decided).
+        """
+        decision = utt.decision
+        if decision is None:
+            return False
+        if not decision.fallback:
+            return True
+        return (
+            bool(utt.commit.committed)
+            and decision.probability >= self.options.language.continue_commit_probability
+        )
 
     def _final_hypothesis(self, utt: Utterance, end: int) -> Hypothesis:
         """The decode that may be committed whole.

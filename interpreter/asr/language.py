@@ -86,6 +86,9 @@ class LanguageOptions:
     held_prior: float = 0.9
     #: After a pause within an utterance, the same speaker goes on this often.
     continue_prior: float = 0.7
+    #: Once words are committed, more are committed mid-speech while the language of
+    #: what follows is at least this likely (not yet settled, but not doubted either).
+    continue_commit_probability: float = 0.6
     full_weight_seconds: float = 2.0
     min_weight: float = 0.25
     #: One stretch of audio never counts for more than this (log-odds).
@@ -96,7 +99,7 @@ class LanguageOptions:
 
     def __post_init__(self) -> None:
         names = ("settle_probability", "revise_probability", "turn_prior", "held_prior")
-        for name in (*names, "continue_prior"):
+        for name in (*names, "continue_prior", "continue_commit_probability"):
             if not 0.5 <= getattr(self, name) < 1.0:
                 raise ValueError(f"{name} must be at least 0.5 and below 1")
 
