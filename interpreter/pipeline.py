@@ -160,7 +160,12 @@ class Pipeline:
             while (more := self.source.read(0.0)) is not None and len(more):
                 self.recognizer.insert_audio(more)
             ended = more is None
-            self._publish_all(self.recognizer.process())
+            events = self.recognizer.process()
+            self._publish_all(events)
+            if events:
+                # Boundary events (a commit at a pause, an utterance's end) come back at
+                # once, before the recognition step they would otherwise wait for.
+                self._publish_all(self.recognizer.process())
         self._run_commands()
         self._publish_all(self.recognizer.finish())
 

@@ -67,7 +67,10 @@ def simulate(
             recognizer.insert_audio(pending[index][1])
             index += 1
         clock.begin_step()
-        events += recognizer.process()
+        boundary_events = recognizer.process()
+        events += boundary_events
+        if boundary_events:  # as the pipeline does: the step follows at once
+            events += recognizer.process()
         clock.end_step(count_compute)
     clock.begin_step()
     events += recognizer.finish()

@@ -33,6 +33,7 @@ from interpreter.events import (
     UtteranceEnded,
     UtteranceStarted,
 )
+from interpreter.repetition import LoopRule, has_loop
 from interpreter.segmenter import Boundary, BoundaryKind, Segmenter, SegmenterOptions
 from interpreter.vad import StreamingVad
 
@@ -428,7 +429,7 @@ class StreamingRecognizer:
         self.stats.language_decodes += 1
         by_lang = {decision.lang: hypothesis, other: alternative}
         utt.language.observe_likelihood(
-            by_lang[self.pair.staff].avg_logprob, by_lang[self.pair.client].avg_logprob
+            _reading_score(by_lang[self.pair.staff]), _reading_score(by_lang[self.pair.client])
         )
         self._redecide(utt)
         return by_lang[utt.decision.lang]
@@ -547,3 +548,15 @@ class StreamingRecognizer:
         if drop > 0:
             self._buffer = self._buffer[drop:].copy()
             self._buffer_start += drop
+
+
+#: A reading that repeats itself (any word three times, any group of words twice in a
+#: row) is predictable text, not a better reading: its likelihood is discounted.
+_ECHO = LoopRule(word_repeats=3, group_repeats=2, doubled_phrase=2)
+_ECHO_PENALTY = 0.5
+
+
+def _reading_score(hypothesis: Hypothesis) -> float:
+    """Average log-probability of a reading, for comparing the pair's two languages."""
+    echoes = hypothesis.looped or has_loop(hypothesis.words, _ECHO)
+    return hypothesis.avg_logprob - (_ECHO_PENALTY if echoes else 0.0)

@@ -97,7 +97,7 @@ def test_evidence_of_stretches_adds_up():
     assert chooser.decide(evidence).fallback
     evidence.observe_detection({"fi": 0.01, "en": 0.99}, audio_seconds=2.0)
     decision = chooser.decide(evidence)
-    assert decision.lang == "en" and not decision.fallback and decision.probability > 0.99
+    assert decision.lang == "en" and not decision.fallback and decision.probability > 0.95
     assert evidence.audio_seconds == pytest.approx(2.6)
 
 

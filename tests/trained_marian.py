@@ -57,6 +57,7 @@ PHRASE_PAIRS: tuple[tuple[str, str], ...] = (
 NOISY_SOURCES: tuple[tuple[int, str], ...] = (
     (1, "Tarvitse napua asumistuen hakemisessa, koska uokranin nousi."),
     (2, "Onko teillä henkilöllisyystodistustai passi mukana tänään?"),
+    (2, "Anko teillä henkilöllisyystadistusta ei passi mukana tänään?"),
 )
 
 #: Network size: small enough to train in about a minute on two CPU threads.

@@ -196,8 +196,8 @@ class LanguageChooser:
     """Decides which side speaks from an utterance's evidence and the conversation.
 
     Priors: the side holding push-to-talk, and turn-taking (after one side has spoken,
-    the other usually answers). With no evidence at all the staff side, who usually opens
-    the conversation, is assumed.
+    the other usually answers; before anyone has, the staff, who usually opens the
+    conversation).
     """
 
     def __init__(self, pair: LanguagePair, options: LanguageOptions | None = None) -> None:
@@ -222,7 +222,8 @@ class LanguageChooser:
         if held_side is not None:
             return _logit(o.held_prior) * (1 if held_side == CLIENT else -1)
         if self.last_side is None:
-            return -1e-3  # a tie goes to the staff side
+            # Nobody has spoken yet: the staff usually opens the conversation.
+            return -_logit(o.turn_prior)
         return _logit(o.turn_prior) * (1 if self.last_side == STAFF else -1)
 
     def decide(
