@@ -285,7 +285,9 @@ def score(turns, run: Run) -> dict[str, Any]:
             groups.append([row])
     for group in groups:
         ids = sorted({i for row in group for i in row["utterances"]})
-        last = max((e for i in ids for e in by_id[i].committed), key=_when(run), default=None)
+        # A revision replaces the committed text: the turn's final words appear then.
+        final_events = [e for i in ids for e in (*by_id[i].committed, *by_id[i].revised)]
+        last = max(final_events, key=_when(run), default=None)
         latency = None
         if last is not None and run.latency_clock:
             # read_at counts from playback start, emitted_at on the stream's clock.

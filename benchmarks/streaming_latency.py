@@ -71,7 +71,7 @@ def run_streaming(conversation, threads: int, interval: float):
         replay=conversation.path,
         speed=1.0,
         threads=threads,
-        streaming=StreamingOptions(tentative_interval_seconds=interval),
+        streaming=StreamingOptions(tentative_interval_seconds=interval, overlap_decodes=True),
     )
     session = build_listening_session(settings)
     events = []

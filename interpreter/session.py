@@ -36,7 +36,10 @@ class ListenSettings:
     hotwords: list[str] = field(default_factory=list)
     threads: int = 0
     compute_device: str = "auto"
-    streaming: StreamingOptions = field(default_factory=StreamingOptions)
+    #: A live session lets tentative updates overlap commits (see StreamingOptions).
+    streaming: StreamingOptions = field(
+        default_factory=lambda: StreamingOptions(overlap_decodes=True)
+    )
     #: Local translation model folders by direction; others come from the models folder.
     mt_models: dict[tuple[str, str], Path] = field(default_factory=dict)
     glossary: Path | None = None
@@ -91,6 +94,10 @@ def load_engine(
         ) from exc
 
 
+#: Capture block of the live sources; short, so a pause is noticed within 20 ms.
+_LIVE_BLOCK_SECONDS = 0.02
+
+
 def build_source(settings: ListenSettings) -> tuple[AudioSource, bool]:
     """The replay source for a file, else the microphone; and whether it is live."""
     if settings.replay is not None:
@@ -98,18 +105,20 @@ def build_source(settings: ListenSettings) -> tuple[AudioSource, bool]:
 
         if settings.speed < 0:
             raise ValueError("--speed must be 0 (as fast as possible) or a positive factor.")
-        return (
-            FileReplaySource(
-                settings.replay, speed=settings.speed, pad_end_seconds=settings.replay_pad_seconds
-            ),
-            False,
+        # Blocks as short as the microphone's: a pause is heard as early on both paths.
+        replay = FileReplaySource(
+            settings.replay,
+            speed=settings.speed,
+            block_seconds=_LIVE_BLOCK_SECONDS,
+            pad_end_seconds=settings.replay_pad_seconds,
         )
+        return replay, False
     from interpreter.audio.microphone import MicrophoneSource
 
     device = settings.device
     if isinstance(device, str) and device.strip().isdigit():
         device = int(device)
-    return MicrophoneSource(device=device), True
+    return MicrophoneSource(device=device, block_seconds=_LIVE_BLOCK_SECONDS), True
 
 
 def build_translator(

@@ -21,7 +21,7 @@ from interpreter.asr.guards import is_silence_phrase
 from interpreter.asr.language import LanguageChooser, LanguageOptions, LanguagePair
 from interpreter.asr.turns import TurnLanguage
 from interpreter.asr.utterance import RecognizerStats, Utterance
-from interpreter.asr.whisper_engine import Hypothesis, WhisperEngine
+from interpreter.asr.whisper_engine import Encoded, Hypothesis, PendingHypothesis, WhisperEngine
 from interpreter.audio.base import SAMPLE_RATE
 from interpreter.clock import StreamClock
 from interpreter.events import (
@@ -50,7 +50,8 @@ class StreamingOptions:
     """How often to update, and how languages are decided."""
 
     tentative_interval_seconds: float = 0.5
-    #: Decode this early in a pause, so the commit after ``commit_pause`` is ready at once.
+    #: Decode this early in a pause, so the commit after ``commit_pause`` is ready at
+    #: once. Not earlier: the end of the last word needs a few frames of audio after it.
     speculative_pause_seconds: float = 0.05
     language: LanguageOptions = field(default_factory=LanguageOptions)
     #: Language detection waits for this much audio; before that only the priors count.
@@ -64,7 +65,49 @@ class StreamingOptions:
     #: is cut off (at a word end found by alignment) and they become context instead:
     #: forcing costs a decoder step per token, context costs one step in all. 0: never.
     trim_after_words: int = 6
+    #: Let a tentative update run on one of the engine's workers while the recognizer
+    #: goes on listening, so a pause is committed at once on the other worker instead
+    #: of after the update. Live sessions want this; a deterministic replay does not.
+    overlap_decodes: bool = False
     segmenter: SegmenterOptions = field(default_factory=SegmenterOptions)
+
+
+@dataclass
+class PendingTentative:
+    """A tentative decode that may still be running, and what it was started from."""
+
+    hypothesis: PendingHypothesis
+    utterance: Utterance
+    encoded: Encoded
+    lang: str
+    end: int
+    speech_end: int
+    committed_words: int
+    hypothesis_speech_end: int
+
+    @classmethod
+    def start(
+        cls, decoder: UtteranceDecoder, utt: Utterance, encoded: Encoded, end: int, speech_end: int
+    ) -> PendingTentative:
+        assert utt.decision is not None
+        lang = utt.decision.lang
+        hypothesis = decoder.submit(utt, lang, encoded)
+        committed = len(utt.commit.committed)
+        return cls(
+            hypothesis, utt, encoded, lang, end, speech_end, committed, utt.hypothesis_speech_end
+        )
+
+    def still_fits(self, utt: Utterance) -> bool:
+        """Whether nothing it depends on changed while it ran (a commit, a new language,
+        newer audio decoded for a pause)."""
+        return (
+            utt is self.utterance
+            and utt.last_encoded is self.encoded
+            and utt.decision is not None
+            and utt.decision.lang == self.lang
+            and len(utt.commit.committed) == self.committed_words
+            and utt.hypothesis_speech_end == self.hypothesis_speech_end
+        )
 
 
 class StreamingRecognizer:
@@ -100,6 +143,7 @@ class StreamingRecognizer:
         self._buffer_start = 0  # stream sample index of self._buffer[0]
         self._next_id = 1
         self._utterance: Utterance | None = None
+        self._pending: PendingTentative | None = None
 
     # -- commands -------------------------------------------------------------------
     @property
@@ -338,33 +382,59 @@ class StreamingRecognizer:
         utt.committed_lang = utt.decision.lang if utt.decision else None
 
     def _step(self, utt: Utterance) -> list[Event]:
-        """One recognition step for the open utterance, when one is due."""
+        """One recognition step for the open utterance, when one is due.
+
+        A tentative update may still be running (``overlap_decodes``): its result is
+        taken when it is ready, and a pause does not wait for it.
+        """
         end = self._buffer_start + len(self._buffer)
         speech_end = self._segmenter.speech_end
         pause = self._segmenter.pause_seconds
-        interval = int(self.options.tentative_interval_seconds * SAMPLE_RATE)
         if pause > 0.0:
             due = (
                 pause >= self.options.speculative_pause_seconds
                 and utt.hypothesis_speech_end < speech_end
                 and utt.committed_through < speech_end
             )
-        else:
-            due = end - utt.decoded_to >= interval
-        if not due:
+            if due:
+                return self._pause_step(utt, end, speech_end)
+        pending = self._pending
+        if pending is not None:
+            if not pending.hypothesis.done():
+                return []
+            self._pending = None
+            if pending.still_fits(utt):
+                return self._tentative_result(utt, pending)
+            logger.debug("dropped a tentative update overtaken by a commit")
             return []
-        if pause == 0.0 and utt.decoded_to:
+        interval = int(self.options.tentative_interval_seconds * SAMPLE_RATE)
+        if pause > 0.0 or end - utt.decoded_to < interval:
+            return []
+        if utt.decoded_to:
             self.stats.tentative_skipped += max(0, (end - utt.decoded_to) // interval - 1)
-        if pause > 0.0:
-            # Followed by silence: the candidate for committing everything, ready to be
-            # committed whole when the pause is long enough.
-            hypothesis = self._final_hypothesis(utt, end)
-            utt.tail = hypothesis.words
-            utt.hypothesis_speech_end = speech_end
-            utt.commit.remember(hypothesis.words)
-            shown = hypothesis.text if self._credible(utt) else ""
-            return self._tentative(utt, shown, end, speech_end)
-        hypothesis = self._decode(utt, end, final=False)
+        encoded = self._encode(utt, end)
+        pending = PendingTentative.start(self._decoder, utt, encoded, end, speech_end)
+        if self.options.overlap_decodes:
+            self._pending = pending
+            return []
+        return self._tentative_result(utt, pending)
+
+    def _pause_step(self, utt: Utterance, end: int, speech_end: int) -> list[Event]:
+        """Followed by silence: the candidate for committing everything, ready to be
+        committed whole when the pause is long enough."""
+        hypothesis = self._final_hypothesis(utt, end)
+        utt.tail = hypothesis.words
+        utt.hypothesis_speech_end = speech_end
+        utt.commit.remember(hypothesis.words)
+        shown = hypothesis.text if self._credible(utt) else ""
+        return self._tentative(utt, shown, end, speech_end)
+
+    def _tentative_result(self, utt: Utterance, pending: PendingTentative) -> list[Event]:
+        """Commit what the tentative hypotheses agree on; show the rest."""
+        end, speech_end = pending.end, pending.speech_end
+        hypothesis = self.engine.complete(pending.hypothesis)
+        self._decoder.count(utt, pending.encoded, pending.lang, hypothesis, final=False)
+        utt.no_speech_probs.append(hypothesis.no_speech_prob)
         events: list[Event] = []
         if self._credible(utt) and self._turn_change(utt, final=False) == "split":
             events += self._split(utt, speech_end)
@@ -416,16 +486,20 @@ class StreamingRecognizer:
         """
         candidate = self._mode == AUTO and utt.turn_candidate
         first_bare = candidate and (utt.decision is None or utt.decision.fallback)
-        hypothesis = self._decode(utt, end, final=True, bare=first_bare)
+        encoded = self._encode(utt, end)
         decision = utt.decision
         assert decision is not None
-        if self._mode != AUTO or not decision.fallback or hypothesis.no_speech:
-            return hypothesis
+        if self._mode != AUTO or not decision.fallback:
+            return self._decode(utt, end, final=True, reuse=True, bare=first_bare)
+        # Both readings at once, one per worker.
         other = self._other_language(decision.lang)
-        bare = candidate
-        if bare and not first_bare:  # the first decode was primed: decode it again bare
-            hypothesis = self._decode(utt, end, final=True, reuse=True, bare=True)
-        alternative = self._decode(utt, end, final=True, language=other, reuse=True, bare=bare)
+        readings = self._decoder.decode_each(
+            utt, encoded, [decision.lang, other], final=True, bare=candidate
+        )
+        utt.no_speech_probs += [reading.no_speech_prob for reading in readings]
+        hypothesis, alternative = readings
+        if hypothesis.no_speech:
+            return hypothesis
         self.stats.language_decodes += 1
         by_lang = {decision.lang: hypothesis, other: alternative}
         utt.language.observe_likelihood(
@@ -464,28 +538,33 @@ class StreamingRecognizer:
         """Decode the utterance's audio from ``audio_from`` (``whole``: from its start).
 
         ``reuse`` decodes the previous encoder output again (in ``language``); ``bare``
-        leaves the committed words out. New audio is also heard by the language detector
-        while the language is open.
+        leaves the committed words out.
         """
-        start = utt.start if whole else utt.audio_from
         if reuse and utt.last_encoded is not None:
             encoded = utt.last_encoded
         else:
-            audio = self._buffer[start - self._buffer_start : end - self._buffer_start]
-            encoded = self._decoder.encode(audio)
-            if not whole and self._language_open(utt):
-                if encoded.audio_seconds >= self.options.min_language_seconds:
-                    scores = self.engine.language_scores(encoded)
-                    utt.language.observe_detection(scores, encoded.audio_seconds)
-                self._redecide(utt)
+            encoded = self._encode(utt, end, whole)
         assert utt.decision is not None
         lang = language or utt.decision.lang
         hypothesis = self._decoder.decode(utt, encoded, lang, final, bare=whole or bare)
         if not whole:
-            utt.decoded_to = end
-            utt.last_encoded = encoded
             utt.no_speech_probs.append(hypothesis.no_speech_prob)
         return hypothesis
+
+    def _encode(self, utt: Utterance, end: int, whole: bool = False) -> Encoded:
+        """Encode the audio to ``end``; the language detector hears it while it is open."""
+        start = utt.start if whole else utt.audio_from
+        audio = self._buffer[start - self._buffer_start : end - self._buffer_start]
+        encoded = self._decoder.encode(audio)
+        if not whole:
+            if self._language_open(utt):
+                if encoded.audio_seconds >= self.options.min_language_seconds:
+                    scores = self.engine.language_scores(encoded)
+                    utt.language.observe_detection(scores, encoded.audio_seconds)
+                self._redecide(utt)
+            utt.decoded_to = end
+            utt.last_encoded = encoded
+        return encoded
 
     def _language_open(self, utt: Utterance) -> bool:
         """Whether the detector still listens to this utterance."""

@@ -35,6 +35,39 @@ def test_committed_words_never_change_when_hypotheses_diverge():
     assert state.committed_text == "a b y z"
 
 
+def test_case_and_punctuation_do_not_break_agreement():
+    state = CommitState()
+    state.agree("Päätös tulee yleensä kolmessa viikossa,".split())
+    newly, tail = state.agree("päätös tulee yleensä kolmessa viikossa. Ja saatte".split())
+    # The newest reading's spelling is the one committed.
+    assert newly == "päätös tulee yleensä kolmessa viikossa.".split()
+    assert tail == ["Ja", "saatte"]
+
+
+def test_a_short_disagreement_between_agreeing_words_is_bridged():
+    state = CommitState()
+    state.agree("lähetän sen kelloille sähköpostilla päätös tulee".split())
+    newly, tail = state.agree("lähetän sen kylalle sähköpostilla päätös tulee yleensä".split())
+    assert newly == "lähetän sen kylalle sähköpostilla päätös tulee".split()
+    assert tail == ["yleensä"]
+    # Split differently ("saat ja" / "saattaa") is bridged the same way.
+    state = CommitState()
+    state.agree("ja saat ja siitä kirjeen uutena".split())
+    newly, _ = state.agree("ja saattaa siitä kirjeen uutena osoite".split())
+    assert newly == "ja saattaa siitä kirjeen uutena".split()
+
+
+def test_a_disagreement_is_not_bridged_without_agreement_after_it():
+    state = CommitState()
+    state.agree("a b c d".split())
+    # Only one agreeing word follows the disagreement: not enough to bridge it.
+    assert state.agree("a x c".split()) == (["a"], ["x", "c"])
+    state = CommitState()
+    state.agree("a b c d e".split())
+    # Three words read differently are more than a short disagreement.
+    assert state.agree("a x y z d e".split())[0] == ["a"]
+
+
 def test_three_way_agreement_is_more_cautious():
     state = CommitState(agreement=3)
     assert state.agree("a b c".split())[0] == []

@@ -154,9 +154,12 @@ class _SlowEngine:
     def __getattr__(self, name):
         return getattr(self._engine, name)
 
-    def decode(self, *args, **kwargs):
+    def complete(self, pending):
         self._clock.now += self._extra
-        return self._engine.decode(*args, **kwargs)
+        return self._engine.complete(pending)
+
+    def decode(self, *args, **kwargs):
+        return self.complete(self._engine.submit(*args, **kwargs))
 
 
 def test_slow_compute_skips_tentative_updates_never_commits(whisper_engine, english_clips):

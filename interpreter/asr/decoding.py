@@ -8,7 +8,12 @@ from collections.abc import Sequence
 import numpy as np
 
 from interpreter.asr.utterance import RecognizerStats, Utterance
-from interpreter.asr.whisper_engine import Encoded, Hypothesis, WhisperEngine
+from interpreter.asr.whisper_engine import (
+    Encoded,
+    Hypothesis,
+    PendingHypothesis,
+    WhisperEngine,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -36,16 +41,57 @@ class UtteranceDecoder:
     ) -> Hypothesis:
         """Transcribe ``encoded`` with the committed words forced or as context; ``bare``:
         without them (a new reading, not a continuation)."""
-        committed = [] if bare else utt.commit.committed
-        context_words = 0 if bare else utt.context_words
-        hypothesis = self.engine.decode(
-            encoded,
-            language,
-            prefix=" ".join(committed[context_words:]),
-            hotwords=self.hotwords,
-            final=final,
-            context=" ".join(committed[:context_words]),
+        return self.decode_each(utt, encoded, [language], final, bare)[0]
+
+    def decode_each(
+        self,
+        utt: Utterance,
+        encoded: Encoded,
+        languages: Sequence[str],
+        final: bool,
+        bare: bool = False,
+    ) -> list[Hypothesis]:
+        """:meth:`decode` in each of ``languages`` at once, one per free worker."""
+        pending = [self.submit(utt, lang, encoded, final, bare) for lang in languages]
+        results = [self.engine.complete(p) for p in pending]
+        for lang, hypothesis in zip(languages, results, strict=True):
+            self.count(utt, encoded, lang, hypothesis, final=final, bare=bare)
+        return results
+
+    def submit(
+        self,
+        utt: Utterance,
+        language: str,
+        encoded: Encoded,
+        final: bool = False,
+        bare: bool = False,
+    ) -> PendingHypothesis:
+        """Start a decode on a free worker (see :meth:`decode`); count it with :meth:`count`
+        once its result is taken."""
+        prefix, context = self._committed(utt, bare)
+        return self.engine.submit(
+            encoded, language, prefix=prefix, hotwords=self.hotwords, final=final, context=context
         )
+
+    def _committed(self, utt: Utterance, bare: bool) -> tuple[str, str]:
+        """(forced prefix, previous-text context) from the committed words."""
+        if bare:
+            return "", ""
+        committed = utt.commit.committed
+        return (
+            " ".join(committed[utt.context_words :]),
+            " ".join(committed[: utt.context_words]),
+        )
+
+    def count(
+        self,
+        utt: Utterance,
+        encoded: Encoded,
+        language: str,
+        hypothesis: Hypothesis,
+        final: bool,
+        bare: bool = False,
+    ) -> None:
         logger.debug(
             "decode utt %d (%s%s): %.2f s audio (window %.0f s), final=%s, enc %.3f s, "
             "dec %.3f s: %s",
@@ -61,7 +107,6 @@ class UtteranceDecoder:
         )
         self.stats.decodes += 1
         self.stats.decode_seconds += hypothesis.seconds
-        return hypothesis
 
     def committed_cut(self, utt: Utterance, minimum: int) -> tuple[float, int] | None:
         """Where the audio of committed words that are still forced can be cut off.

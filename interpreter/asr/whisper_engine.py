@@ -39,6 +39,11 @@ class AsrOptions:
     device: str = "auto"
     compute_type: str = "default"
     cpu_threads: int = 0  # 0: all cores
+    #: Decodes that can run at once, each on ``cpu_threads // workers`` threads: a
+    #: tentative update keeps running while the words before a pause are committed.
+    #: Whisper's decoder gains little from a second thread (measured on 2 cores: one
+    #: thread decodes faster than two), so two workers of one thread beat one of two.
+    workers: int = 2
     #: Beam sizes for tentative updates and for the decodes committed whole (after a
     #: pause, at the end). Beam 5 costs about 25% more than greedy here and commits far
     #: fewer wrong first words (see docs/benchmarks.md).
@@ -103,22 +108,25 @@ class WhisperEngine:
         self.options = options or AsrOptions()
         self.device, self.compute_type = resolve_device(self.options)
         threads = self.options.cpu_threads or os.cpu_count() or 1
+        self.workers = max(1, min(self.options.workers, threads))
         started = time.perf_counter()
         self._model = WhisperModel(
             os.fspath(model_path),
             device=self.device,
             compute_type=self.compute_type,
-            cpu_threads=threads,
+            cpu_threads=max(1, threads // self.workers),
+            num_workers=self.workers,
             local_files_only=True,
         )
         self.load_seconds = time.perf_counter() - started
         self.model_path = Path(model_path)
         self._tokenizers: dict[str, object] = {}
         logger.info(
-            "Loaded Whisper from %s on %s/%s (%d threads) in %.2f s",
+            "Loaded Whisper from %s on %s/%s (%d workers, %d threads) in %.2f s",
             model_path,
             self.device,
             self.compute_type,
+            self.workers,
             threads,
             self.load_seconds,
         )
@@ -183,15 +191,12 @@ class WhisperEngine:
         previous-text prompt, which biases spelling and keeps the sentence coherent. On a
         final decode a looping or low-confidence result is retried with a wider beam.
         """
-        started = time.perf_counter()
-        tokenizer = self._tokenizer(language)
-        prompt = self._prompt(tokenizer, prefix, hotwords, context)
-        budget = int(self.options.max_tokens_per_second * encoded.audio_seconds) + 10
-        prefix_tokens = len(tokenizer.encode(" " + prefix.strip())) if prefix else 0
-        new_tokens = max(8, budget - prefix_tokens)
-        max_length = min(self._model.max_length, len(prompt) + new_tokens)
-        beam_size = self.options.final_beam_size if final else self.options.beam_size
-        hypothesis = self._generate(encoded, prompt, tokenizer, max_length, beam_size=beam_size)
+        return self.complete(self.submit(encoded, language, prefix, hotwords, final, context))
+
+    def complete(self, pending: PendingHypothesis) -> Hypothesis:
+        """Wait for a submitted decode; a final one that loops or has low confidence is
+        retried with a wider beam."""
+        hypothesis = pending.result()
         guards = self.options.guards
         doubtful = (
             hypothesis.looped
@@ -199,14 +204,35 @@ class WhisperEngine:
             or hypothesis.avg_logprob < guards.log_prob_threshold
         )
         retry_beam = self.options.retry_beam_size
-        if final and doubtful and not hypothesis.no_speech and retry_beam > beam_size:
-            retry = self._generate(
-                encoded, prompt, tokenizer, max_length, beam_size=self.options.retry_beam_size
-            )
+        wider = retry_beam > pending.beam_size
+        if pending.final and doubtful and not hypothesis.no_speech and wider:
+            retry = pending.retry(retry_beam).result()
             if retry.avg_logprob > hypothesis.avg_logprob or hypothesis.looped:
                 hypothesis = retry
-        hypothesis = self._cut_loop_across_prefix(hypothesis, f"{context} {prefix}")
-        return replace(hypothesis, seconds=time.perf_counter() - started)
+        return replace(hypothesis, seconds=time.perf_counter() - pending.started)
+
+    def submit(
+        self,
+        encoded: Encoded,
+        language: str,
+        prefix: str = "",
+        hotwords: Sequence[str] = (),
+        final: bool = False,
+        context: str = "",
+    ) -> PendingHypothesis:
+        """Start :meth:`decode` on a free worker and return at once; :meth:`complete`
+        takes the result."""
+        tokenizer = self._tokenizer(language)
+        prompt = self._prompt(tokenizer, prefix, hotwords, context)
+        budget = int(self.options.max_tokens_per_second * encoded.audio_seconds) + 10
+        prefix_tokens = len(tokenizer.encode(" " + prefix.strip())) if prefix else 0
+        new_tokens = max(8, budget - prefix_tokens)
+        max_length = min(self._model.max_length, len(prompt) + new_tokens)
+        beam_size = self.options.final_beam_size if final else self.options.beam_size
+        request = _DecodeRequest(
+            encoded, prompt, tokenizer, max_length, f"{context} {prefix}", final
+        )
+        return PendingHypothesis(self, request, beam_size)
 
     def word_end_times(self, encoded: Encoded, language: str, words: Sequence[str]) -> list[float]:
         """When each of ``words`` ends in the encoded audio (seconds), by cross-attention.
@@ -268,10 +294,11 @@ class WhisperEngine:
             prompt += tokenizer.encode(" " + prefix.strip())[: self._model.max_length // 2]
         return prompt
 
-    def _generate(self, encoded, prompt, tokenizer, max_length, beam_size) -> Hypothesis:
-        result = self._model.model.generate(
+    def _start(self, encoded, prompt, max_length, beam_size):
+        return self._model.model.generate(
             encoded.output,
             [prompt],
+            asynchronous=True,
             beam_size=beam_size,
             max_length=max_length,
             return_scores=True,
@@ -279,6 +306,8 @@ class WhisperEngine:
             suppress_blank=True,
             suppress_tokens=[-1],
         )[0]
+
+    def _hypothesis(self, result, prompt, tokenizer) -> Hypothesis:
         tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
         # CTranslate2 returns the forced prefix as part of the sequence: drop it.
         forced = prompt[prompt.index(tokenizer.no_timestamps) + 1 :]
@@ -300,6 +329,45 @@ class WhisperEngine:
             looped=looped or is_repetitive(text, guards),
             seconds=0.0,
         )
+
+
+@dataclass(frozen=True)
+class _DecodeRequest:
+    encoded: Encoded
+    prompt: list[int]
+    tokenizer: object
+    max_length: int
+    fixed_words: str  # committed text before the decoded words (context and prefix)
+    final: bool
+
+
+class PendingHypothesis:
+    """A decode running on one of the engine's workers."""
+
+    def __init__(self, engine: WhisperEngine, request: _DecodeRequest, beam_size: int) -> None:
+        self._engine = engine
+        self._request = request
+        self.final = request.final
+        self.beam_size = beam_size
+        self.started = time.perf_counter()
+        self._async = engine._start(request.encoded, request.prompt, request.max_length, beam_size)
+        self._hypothesis: Hypothesis | None = None
+
+    def done(self) -> bool:
+        return self._hypothesis is not None or self._async.done()
+
+    def result(self) -> Hypothesis:
+        """The hypothesis, waiting for it if need be (loops across the prefix cut)."""
+        if self._hypothesis is None:
+            request = self._request
+            raw = self._engine._hypothesis(self._async.result(), request.prompt, request.tokenizer)
+            cut = self._engine._cut_loop_across_prefix(raw, request.fixed_words)
+            self._hypothesis = replace(cut, seconds=time.perf_counter() - self.started)
+        return self._hypothesis
+
+    def retry(self, beam_size: int) -> PendingHypothesis:
+        """The same decode again with another beam size."""
+        return PendingHypothesis(self._engine, self._request, beam_size)
 
 
 def _compression(text: str) -> float:
