@@ -65,7 +65,12 @@ def _add_listen_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="also translate tentative text, at most every SECONDS per utterance (default off)",
     )
-    parser.add_argument("--threads", type=int, default=0, help="CPU threads for Whisper (0 = all)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="CPU threads for Whisper, shared by its two decoders (0 = all)",
+    )
     parser.add_argument(
         "--compute-device",
         choices=("auto", "cpu", "cuda"),

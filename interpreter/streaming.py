@@ -5,6 +5,9 @@ Each call runs the VAD over the new audio, handles the utterance boundaries it f
 then at most one recognition step for the open utterance. When compute falls behind,
 more audio has arrived by the next call and the intermediate tentative updates are simply
 not computed (counted in :attr:`StreamingRecognizer.stats`); commits never are skipped.
+With ``overlap_decodes`` a tentative update's decode runs on a second engine worker and
+a later call takes its result, so the words before a pause are decoded and committed
+without waiting for it.
 """
 
 from __future__ import annotations
@@ -16,12 +19,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from interpreter.asr.commit import CommitState
-from interpreter.asr.decoding import UtteranceDecoder
+from interpreter.asr.decoding import PendingTentative, UtteranceDecoder
 from interpreter.asr.guards import is_silence_phrase
 from interpreter.asr.language import LanguageChooser, LanguageOptions, LanguagePair
 from interpreter.asr.turns import TurnLanguage
 from interpreter.asr.utterance import RecognizerStats, Utterance
-from interpreter.asr.whisper_engine import Encoded, Hypothesis, PendingHypothesis, WhisperEngine
+from interpreter.asr.whisper_engine import Encoded, Hypothesis, WhisperEngine
 from interpreter.audio.base import SAMPLE_RATE
 from interpreter.clock import StreamClock
 from interpreter.events import (
@@ -70,44 +73,6 @@ class StreamingOptions:
     #: of after the update. Live sessions want this; a deterministic replay does not.
     overlap_decodes: bool = False
     segmenter: SegmenterOptions = field(default_factory=SegmenterOptions)
-
-
-@dataclass
-class PendingTentative:
-    """A tentative decode that may still be running, and what it was started from."""
-
-    hypothesis: PendingHypothesis
-    utterance: Utterance
-    encoded: Encoded
-    lang: str
-    end: int
-    speech_end: int
-    committed_words: int
-    hypothesis_speech_end: int
-
-    @classmethod
-    def start(
-        cls, decoder: UtteranceDecoder, utt: Utterance, encoded: Encoded, end: int, speech_end: int
-    ) -> PendingTentative:
-        assert utt.decision is not None
-        lang = utt.decision.lang
-        hypothesis = decoder.submit(utt, lang, encoded)
-        committed = len(utt.commit.committed)
-        return cls(
-            hypothesis, utt, encoded, lang, end, speech_end, committed, utt.hypothesis_speech_end
-        )
-
-    def still_fits(self, utt: Utterance) -> bool:
-        """Whether nothing it depends on changed while it ran (a commit, a new language,
-        newer audio decoded for a pause)."""
-        return (
-            utt is self.utterance
-            and utt.last_encoded is self.encoded
-            and utt.decision is not None
-            and utt.decision.lang == self.lang
-            and len(utt.commit.committed) == self.committed_words
-            and utt.hypothesis_speech_end == self.hypothesis_speech_end
-        )
 
 
 class StreamingRecognizer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -130,3 +131,41 @@ class UtteranceDecoder:
             "utt %d: decoding resumes %.2f s later, after %r", utt.id, cut, words[keep_anchor]
         )
         return cut, keep_anchor + 1
+
+
+@dataclass
+class PendingTentative:
+    """A tentative decode that may still be running, and what it was started from."""
+
+    hypothesis: PendingHypothesis
+    utterance: Utterance
+    encoded: Encoded
+    lang: str
+    end: int
+    speech_end: int
+    committed_words: int
+    hypothesis_speech_end: int
+
+    @classmethod
+    def start(
+        cls, decoder: UtteranceDecoder, utt: Utterance, encoded: Encoded, end: int, speech_end: int
+    ) -> PendingTentative:
+        assert utt.decision is not None
+        lang = utt.decision.lang
+        hypothesis = decoder.submit(utt, lang, encoded)
+        committed = len(utt.commit.committed)
+        return cls(
+            hypothesis, utt, encoded, lang, end, speech_end, committed, utt.hypothesis_speech_end
+        )
+
+    def still_fits(self, utt: Utterance) -> bool:
+        """Whether nothing it depends on changed while it ran (a commit, a new language,
+        newer audio decoded for a pause)."""
+        return (
+            utt is self.utterance
+            and utt.last_encoded is self.encoded
+            and utt.decision is not None
+            and utt.decision.lang == self.lang
+            and len(utt.commit.committed) == self.committed_words
+            and utt.hypothesis_speech_end == self.hypothesis_speech_end
+        )
