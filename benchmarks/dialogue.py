@@ -285,8 +285,10 @@ def score(turns, run: Run) -> dict[str, Any]:
             groups.append([row])
     for group in groups:
         ids = sorted({i for row in group for i in row["utterances"]})
-        # A revision replaces the committed text: the turn's final words appear then.
-        final_events = [e for i in ids for e in (*by_id[i].committed, *by_id[i].revised)]
+        # A revision to another language replaces the committed text: the turn's final
+        # words appear then. One that only hands trailing words to the next turn does not.
+        revisions = [e for i in ids for e in by_id[i].revised if e.get("reason") == "language"]
+        final_events = [e for i in ids for e in by_id[i].committed] + revisions
         last = max(final_events, key=_when(run), default=None)
         latency = None
         if last is not None and run.latency_clock:
