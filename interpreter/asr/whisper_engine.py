@@ -41,12 +41,13 @@ class AsrOptions:
     cpu_threads: int = 0  # 0: all cores
     #: Decodes that can run at once, each on ``cpu_threads // workers`` threads: a
     #: tentative update keeps running while the words before a pause are committed.
-    #: Whisper's decoder gains little from a second thread (measured on 2 cores: one
+    #: Whisper's decoder gains nothing from a second thread (measured on 2 cores: one
     #: thread decodes faster than two), so two workers of one thread beat one of two.
+    #: The workers share the model's weights.
     workers: int = 2
     #: Beam sizes for tentative updates and for the decodes committed whole (after a
-    #: pause, at the end). Beam 5 costs about 25% more than greedy here and commits far
-    #: fewer wrong first words (see docs/benchmarks.md).
+    #: pause, at the end). Beam 5 costs about twice as much per token as greedy, but
+    #: greedy tentative decodes commit far more wrong first words (docs/benchmarks.md).
     beam_size: int = 5
     final_beam_size: int = 5
     #: A final result that loops or has low confidence is retried with this beam size.
