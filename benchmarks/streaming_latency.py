@@ -7,7 +7,7 @@ and prints per utterance and in summary:
 * latency from the true end of speech to the last committed word of that sentence,
 * tentative update cadence while someone speaks,
 * ASR compute (real-time factor) and the same segments transcribed offline by plain
-  faster-whisper for a ratio,
+  faster-whisper for a ratio, in wall time of decodes and in CPU seconds,
 * word error rate of both against the references, and peak RSS.
 
 Usage: python benchmarks/streaming_latency.py [--threads 2] [--sentences 8] [--json out.json]
@@ -75,15 +75,17 @@ def run_streaming(conversation, threads: int, interval: float):
     )
     session = build_listening_session(settings)
     events = []
+    cpu_started = time.process_time()
     session.pipeline.start()
     assert session.pipeline.events is not None
     for event in session.pipeline.events:
         events.append(event)
+    cpu_seconds = time.process_time() - cpu_started
     stats = session.pipeline.recognizer.stats
     committed = [e for e in events if isinstance(e, CommittedText)]
     tentative = [e for e in events if isinstance(e, TentativeText)]
     ended = [e for e in events if isinstance(e, UtteranceEnded)]
-    return session.engine, events, committed, tentative, ended, stats
+    return session.engine, events, committed, tentative, ended, stats, cpu_seconds
 
 
 def evaluate(conversation, committed, tentative, ended):
@@ -129,14 +131,15 @@ def run_offline(engine_path: Path, conversation, threads: int):
 
     audio = decode_file(conversation.path)
     model = WhisperModel(str(engine_path), device="cpu", compute_type="int8", cpu_threads=threads)
-    total, texts = 0.0, []
+    total, cpu, texts = 0.0, 0.0, []
     for segment in conversation.segments:
         clip = audio[int(segment.start * 16000) : int(segment.end * 16000) + 3200]
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         parts, _ = model.transcribe(clip, language=segment.lang)
         texts.append(" ".join(p.text.strip() for p in parts))
         total += time.perf_counter() - started
-    return total, texts
+        cpu += time.process_time() - cpu_started
+    return total, cpu, texts
 
 
 def word_error_rate(references: list[str], hypotheses: list[str]) -> float:
@@ -169,12 +172,12 @@ def main() -> int:
             f"conversation: {len(conversation.segments)} sentences, {duration:.1f} s, "
             "replayed in real time"
         )
-        engine, _events, committed, tentative, ended, stats = run_streaming(
+        engine, _events, committed, tentative, ended, stats, cpu_seconds = run_streaming(
             conversation, args.threads, args.tentative_interval
         )
         rows, cadence = evaluate(conversation, committed, tentative, ended)
         peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        offline_seconds, offline_texts = run_offline(engine.model_path, conversation, args.threads)
+        offline_seconds, offline_cpu, offline_texts = run_offline(engine.model_path, conversation, args.threads)
 
     print(f"\n{'lang':4} {'latency':>8} {'vs VAD':>7}  hypothesis / reference")
     latencies = []
@@ -204,6 +207,11 @@ def main() -> int:
         "asr_rtf": stats.decode_seconds / duration,
         "offline_seconds": offline_seconds,
         "streaming_over_offline": stats.decode_seconds / offline_seconds,
+        # CPU seconds of the whole process while streaming (VAD, replay and both Whisper
+        # workers) against those of offline transcription: the cost a desk PC pays.
+        "streaming_cpu_seconds": cpu_seconds,
+        "offline_cpu_seconds": offline_cpu,
+        "cpu_streaming_over_offline": cpu_seconds / offline_cpu,
         "wer_streaming": word_error_rate(refs, [r["hyp"] for r in rows]),
         "wer_offline": word_error_rate(refs, offline_texts),
         "peak_rss_mb": peak_rss_mb,

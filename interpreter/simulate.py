@@ -27,11 +27,13 @@ class VirtualClock:
         self.now = 0.0
         self._step_started: float | None = None
 
-    def begin_step(self) -> None:
-        self._step_started = time.perf_counter()
+    def begin_step(self, count_compute: bool = True) -> None:
+        """Start a step; without ``count_compute`` time stands still until it ends, so
+        everything the core measures on this clock depends on the audio alone."""
+        self._step_started = time.perf_counter() if count_compute else None
 
-    def end_step(self, count_compute: bool) -> None:
-        if self._step_started is not None and count_compute:
+    def end_step(self) -> None:
+        if self._step_started is not None:
             self.now += time.perf_counter() - self._step_started
         self._step_started = None
 
@@ -66,13 +68,13 @@ def simulate(
         while index < len(pending) and pending[index][0] <= clock.now:
             recognizer.insert_audio(pending[index][1])
             index += 1
-        clock.begin_step()
+        clock.begin_step(count_compute)
         boundary_events = recognizer.process()
         events += boundary_events
         if boundary_events:  # as the pipeline does: the step follows at once
             events += recognizer.process()
-        clock.end_step(count_compute)
-    clock.begin_step()
+        clock.end_step()
+    clock.begin_step(count_compute)
     events += recognizer.finish()
-    clock.end_step(count_compute)
+    clock.end_step()
     return events

@@ -53,6 +53,13 @@ class StreamingOptions:
     """How often to update, and how languages are decided."""
 
     tentative_interval_seconds: float = 0.5
+    #: Tentative updates take at most about this share of the time: after an update
+    #: that took T seconds (encoding and decoding, on the session clock), the next one
+    #: waits for T / share seconds of new audio if that is longer than the interval. A
+    #: slower PC or a bigger Whisper then updates less often instead of spending every
+    #: core on text that is about to change; pauses are committed as fast as before.
+    #: 0 turns the limit off.
+    tentative_compute_share: float = 0.5
     #: Decode this early in a pause, so the commit after ``commit_pause`` is ready at
     #: once. Not earlier: the end of the last word needs a few frames of audio after it.
     speculative_pause_seconds: float = 0.05
@@ -373,16 +380,25 @@ class StreamingRecognizer:
             logger.debug("dropped a tentative update overtaken by a commit")
             return []
         interval = int(self.options.tentative_interval_seconds * SAMPLE_RATE)
-        if pause > 0.0 or end - utt.decoded_to < interval:
+        if pause > 0.0 or end - utt.decoded_to < max(interval, self._compute_wait(utt)):
             return []
         if utt.decoded_to:
             self.stats.tentative_skipped += max(0, (end - utt.decoded_to) // interval - 1)
+        started_at = self._clock()
         encoded = self._encode(utt, end)
-        pending = PendingTentative.start(self._decoder, utt, encoded, end, speech_end)
+        pending = PendingTentative.start(self._decoder, utt, encoded, end, speech_end, started_at)
         if self.options.overlap_decodes:
             self._pending = pending
             return []
         return self._tentative_result(utt, pending)
+
+    def _compute_wait(self, utt: Utterance) -> int:
+        """Samples of new audio the next tentative update waits for, by the share of
+        time the previous one may take (see ``tentative_compute_share``)."""
+        share = self.options.tentative_compute_share
+        if share <= 0.0:
+            return 0
+        return int(utt.tentative_seconds / share * SAMPLE_RATE)
 
     def _pause_step(self, utt: Utterance, end: int, speech_end: int) -> list[Event]:
         """Followed by silence: the candidate for committing everything, ready to be
@@ -398,6 +414,7 @@ class StreamingRecognizer:
         """Commit what the tentative hypotheses agree on; show the rest."""
         end, speech_end = pending.end, pending.speech_end
         hypothesis = self.engine.complete(pending.hypothesis)
+        utt.tentative_seconds = max(0.0, self._clock() - pending.started_at)
         self._decoder.count(utt, pending.encoded, pending.lang, hypothesis, final=False)
         utt.no_speech_probs.append(hypothesis.no_speech_prob)
         events: list[Event] = []

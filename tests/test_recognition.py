@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 
 import numpy as np
@@ -178,3 +179,49 @@ def test_slow_compute_skips_tentative_updates_never_commits(whisper_engine, engl
     assert wer([text], [" ".join(e.text for e in ended)]) <= 0.25
     # However far behind, the recognizer only ever holds the open utterance's audio.
     assert recognizer.buffered_seconds <= 30
+
+
+class _TimedEngine(_SlowEngine):
+    """A slow engine that also records how much audio each tentative decode covered."""
+
+    def __init__(self, engine, clock, extra_seconds: float) -> None:
+        super().__init__(engine, clock, extra_seconds)
+        self.tentative_audio: list[float] = []
+
+    def submit(self, encoded, language, *args, final: bool = False, **kwargs):
+        if not final:
+            self.tentative_audio.append(encoded.audio_seconds)
+        return self._engine.submit(encoded, language, *args, final=final, **kwargs)
+
+    def decode(self, *args, **kwargs):
+        return self.complete(self.submit(*args, **kwargs))
+
+
+def _tentative_gaps(whisper_engine, audio, share: float) -> tuple[list[float], list]:
+    from interpreter.asr.language import LanguagePair
+    from interpreter.simulate import VirtualClock, simulate
+    from interpreter.streaming import StreamingOptions, StreamingRecognizer
+
+    clock = VirtualClock()
+    timed = _TimedEngine(whisper_engine, clock, extra_seconds=0.4)
+    options = StreamingOptions(tentative_compute_share=share)
+    recognizer = StreamingRecognizer(timed, LanguagePair.parse("fi-en"), options, clock=clock)
+    events = simulate(recognizer, clock, audio, block_seconds=0.1, count_compute=False)
+    # Consecutive tentative decodes of one stretch of audio: the covered audio grows.
+    gaps = [b - a for a, b in itertools.pairwise(timed.tentative_audio) if b > a]
+    return gaps, events
+
+
+def test_tentative_updates_keep_to_their_share_of_compute(whisper_engine, finnish_clips):
+    """Decodes that take 0.4 s each: at a share of 0.5 an update waits for 0.8 s of new
+    audio instead of the 0.5 s interval, and the utterance is still committed whole."""
+    path, text = finnish_clips[0]
+    audio = padded(decode_file(path))
+    limited, events = _tentative_gaps(whisper_engine, audio, share=0.5)
+    unlimited, _ = _tentative_gaps(whisper_engine, audio, share=0.0)
+
+    assert limited and min(limited) >= 0.8 - 0.1  # one 0.1 s block of rounding
+    assert unlimited and min(unlimited) < 0.8
+    assert len(limited) < len(unlimited)
+    ended = [e for e in events if e.type == "utterance_ended" and e.text]
+    assert wer([text], [" ".join(e.text for e in ended)]) <= 0.35

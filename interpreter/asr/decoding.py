@@ -145,17 +145,32 @@ class PendingTentative:
     speech_end: int
     committed_words: int
     hypothesis_speech_end: int
+    started_at: float  # session clock when its encoding began
 
     @classmethod
     def start(
-        cls, decoder: UtteranceDecoder, utt: Utterance, encoded: Encoded, end: int, speech_end: int
+        cls,
+        decoder: UtteranceDecoder,
+        utt: Utterance,
+        encoded: Encoded,
+        end: int,
+        speech_end: int,
+        started_at: float,
     ) -> PendingTentative:
         assert utt.decision is not None
         lang = utt.decision.lang
         hypothesis = decoder.submit(utt, lang, encoded)
         committed = len(utt.commit.committed)
         return cls(
-            hypothesis, utt, encoded, lang, end, speech_end, committed, utt.hypothesis_speech_end
+            hypothesis,
+            utt,
+            encoded,
+            lang,
+            end,
+            speech_end,
+            committed,
+            utt.hypothesis_speech_end,
+            started_at,
         )
 
     def still_fits(self, utt: Utterance) -> bool:

@@ -58,3 +58,6 @@ class Utterance:
     context_words: int = 0
     last_encoded: Encoded | None = None  # of the latest decode, which began at audio_from
     shown_tentative: str = ""
+    #: Session-clock seconds the latest tentative update took, from its encoding to the
+    #: moment its result was taken.
+    tentative_seconds: float = 0.0
