@@ -8,14 +8,12 @@ import time
 import pytest
 
 from interpreter.translate.cache import TranslationCache
+from interpreter.translate.sentences import Segment, reassemble, split_sentences
 from interpreter.translate.text import (
     Masked,
-    Segment,
     is_degenerate,
     placeholder,
     protect,
-    reassemble,
-    split_sentences,
     verify_spans,
 )
 
