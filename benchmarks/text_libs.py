@@ -8,8 +8,8 @@ matching make of:
   directions) and each of its references, split in the text's own language;
 * glossary hits in every Finnish text of a set (phrases and ``ref:fi`` references),
   matched against the set's glossary; and in the glossary test material
-  (``tests/glossary_material.py``): each inflected form in its carrier sentence, and the
-  words that must not match.
+  (``tests/glossary_material.py``): each inflected form, regular and irregular, in its
+  carrier sentence, and the words that must not match, look-alikes included.
 
 The material always comes from this checkout; ``--code DIR`` imports the ``interpreter``
 package from another tree instead, e.g. an earlier commit unpacked with ``git archive``.
@@ -17,9 +17,11 @@ Code from before the Finnish lemmatizer could be chosen is run with the suffix h
 alone (``use_voikko=False``), which is what a desk without libvoikko used; newer code runs
 with its default (libvoikko where it loads, else the heuristic).
 
-The JSON also has timings (ms for all texts; the second glossary pass hits the caches).
-They come from separate processes, so between two recordings only large ratios mean
-anything on a shared machine.
+The JSON also has timings: ms for all texts, where the first pass loads sentencex's rules
+and the lemmatizer and the second finds them loaded and the lemma cache filled. Two
+recordings come from separate processes, so between them only large ratios mean anything
+on a shared machine; newer code also times the suffix heuristic against libvoikko in
+turns within one process (``--rounds``), which compares fairly.
 
 Usage:
   python benchmarks/text_libs.py [--code DIR [--label NAME]] --json out.json   record one version
@@ -31,6 +33,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -88,55 +91,103 @@ def _texts(phrase_set: Any) -> list[tuple[str, str, str]]:
     return rows
 
 
-def record(code: Path, label: str) -> dict[str, Any]:
-    """Split and match everything with the code in ``code``."""
-    split_sentences, glossary_module, load_phrase_set = _import_code(code)
+def _material(load_phrase_set: Any, tmp: Path) -> tuple[list[Any], list[Any]]:
+    """``(key, lang, text)`` to split, and ``(key, Finnish text, glossary path)`` to match."""
     sys.path.insert(0, str(REPO / "tests"))
-    from glossary_material import GLOSSARY_TSV, INFLECTED, NOT_TERMS, carrier
+    from glossary_material import (
+        GLOSSARY_TSV,
+        INFLECTED,
+        IRREGULAR,
+        LOOKALIKES,
+        NOT_TERMS,
+        carrier,
+    )
 
+    test_glossary = tmp / "test-glossary.tsv"
+    test_glossary.write_text(GLOSSARY_TSV, encoding="utf-8")
     texts: list[tuple[str, str, str]] = []
     finnish: list[tuple[str, str, Path]] = []
+    for path in sorted(SETS.glob("*-customer-service.tsv")):
+        phrase_set = load_phrase_set(path)
+        for key, lang, text in _texts(phrase_set):
+            texts.append((key, lang, text))
+            if lang == "fi" and phrase_set.glossary is not None:
+                finnish.append((key, text, phrase_set.glossary))
+    for name, pairs in (("inflected", INFLECTED), ("irregular", IRREGULAR)):
+        for i, (surface, _term) in enumerate(pairs):
+            finnish.append((f"glossary-test/{name}/{i:02d}", carrier(surface), test_glossary))
+    finnish.append(("glossary-test/not-terms", NOT_TERMS, test_glossary))
+    finnish.append(("glossary-test/lookalikes", LOOKALIKES, test_glossary))
+    return texts, finnish
+
+
+def _ms_since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)
+
+
+def _match_all(glossaries: dict[Path, Any], finnish: list[Any]) -> dict[str, Any]:
+    hits: dict[str, Any] = {}
+    for key, text, path in finnish:
+        found = glossaries[path].find(text, "fi")
+        hits[key] = {"text": text, "hits": [[m.surface, m.entry.fi] for m in found]}
+    return hits
+
+
+def _lemmatizers_side_by_side(
+    glossary_module: Any, finnish: list[Any], rounds: int
+) -> dict[str, float]:
+    """Median ms of a warm pass over the Finnish texts, per lemmatizer, in turns (new code)."""
+    try:
+        from interpreter.translate.finnish import load_voikko, no_lemmatizer
+    except ImportError:  # before the lemmatizer could be chosen
+        return {}
+    paths = {path for *_, path in finnish}
+    contenders = {
+        loader: {path: glossary_module.Glossary.load(path, loader) for path in paths}
+        for loader in (no_lemmatizer, load_voikko)
+    }
+    times: dict[str, list[float]] = {}
+    for glossaries in contenders.values():
+        _match_all(glossaries, finnish)  # load the lemmatizer, fill the caches
+    for _ in range(rounds):
+        for glossaries in contenders.values():
+            started = time.perf_counter()
+            _match_all(glossaries, finnish)
+            name = _lemmatizer_name(next(iter(glossaries.values())))
+            times.setdefault(name, []).append(_ms_since(started))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def record(code: Path, label: str, rounds: int) -> dict[str, Any]:
+    """Split and match everything with the code in ``code``."""
+    split_sentences, glossary_module, load_phrase_set = _import_code(code)
     with tempfile.TemporaryDirectory() as tmp:
-        test_glossary = Path(tmp) / "test-glossary.tsv"
-        test_glossary.write_text(GLOSSARY_TSV, encoding="utf-8")
-        for path in sorted(SETS.glob("*-customer-service.tsv")):
-            phrase_set = load_phrase_set(path)
-            for key, lang, text in _texts(phrase_set):
-                texts.append((key, lang, text))
-                if lang == "fi" and phrase_set.glossary is not None:
-                    finnish.append((key, text, phrase_set.glossary))
-        for i, (surface, _term) in enumerate(INFLECTED):
-            finnish.append((f"glossary-test/inflected/{i:02d}", carrier(surface), test_glossary))
-        finnish.append(("glossary-test/not-terms", NOT_TERMS, test_glossary))
-
-        started = time.perf_counter()
-        sentences = {
-            key: {
-                "lang": lang,
-                "text": text,
-                "sentences": [s.text for s in split_sentences(text, lang)],
+        texts, finnish = _material(load_phrase_set, Path(tmp))
+        timings: dict[str, Any] = {}
+        for attempt in ("first", "second"):  # the first one loads sentencex's rules
+            started = time.perf_counter()
+            sentences = {
+                key: {
+                    "lang": lang,
+                    "text": text,
+                    "sentences": [s.text for s in split_sentences(text, lang)],
+                }
+                for key, lang, text in texts
             }
-            for key, lang, text in texts
-        }
-        split_ms = (time.perf_counter() - started) * 1000
-
+            timings[f"split_{attempt}_pass_ms"] = _ms_since(started)
         glossaries = {
             path: _load_glossary(glossary_module, path) for path in {p for *_, p in finnish}
         }
-        timings = {"split_all_ms": round(split_ms, 2)}
-        hits: dict[str, Any] = {}
-        for attempt in ("first", "second"):
+        for attempt in ("first", "second"):  # the first one loads the lemmatizer
             started = time.perf_counter()
-            for key, text, path in finnish:
-                found = glossaries[path].find(text, "fi")
-                hits[key] = {"text": text, "hits": [[m.surface, m.entry.fi] for m in found]}
-            timings[f"glossary_{attempt}_pass_ms"] = round(
-                (time.perf_counter() - started) * 1000, 2
-            )
+            hits = _match_all(glossaries, finnish)
+            timings[f"glossary_{attempt}_pass_ms"] = _ms_since(started)
         lemmatizers = sorted({_lemmatizer_name(g) for g in glossaries.values()})
+        side_by_side = _lemmatizers_side_by_side(glossary_module, finnish, rounds)
     return {
         "code": {"commit": label or _commit(code), "lemmatizer": ", ".join(lemmatizers)},
         "timings": timings,
+        "glossary_warm_pass_ms_by_lemmatizer": side_by_side,
         "sentences": sentences,
         "glossary": hits,
     }
@@ -183,6 +234,10 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         ]
     for name in sorted(set(old["timings"]) & set(new["timings"])):
         lines.append(f"time {name}: old {old['timings'][name]}, new {new['timings'][name]}")
+    for label, rec in (("old", old), ("new", new)):
+        if rec.get("glossary_warm_pass_ms_by_lemmatizer"):
+            by_lemmatizer = rec["glossary_warm_pass_ms_by_lemmatizer"]
+            lines.append(f"{label}: warm glossary pass, median ms, in turns: {by_lemmatizer}")
     only = sorted(set(old_s) ^ set(new_s)) + sorted(set(old_g) ^ set(new_g))
     if only:
         lines.append(f"in one recording only (material changed?): {only}")
@@ -194,19 +249,27 @@ def main() -> None:
     parser.add_argument("--code", type=Path, default=REPO, help="tree to import interpreter from")
     parser.add_argument("--label", default="", help="name of that code (default: its commit)")
     parser.add_argument("--json", type=Path, help="write the recording here")
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="warm passes per lemmatizer, taken in turns"
+    )
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("OLD", "NEW"))
     args = parser.parse_args()
     if args.compare:
         old, new = (json.loads(p.read_text(encoding="utf-8")) for p in args.compare)
         print("\n".join(compare(old, new)))
         return
-    result = record(args.code.resolve(), args.label)
+    result = record(args.code.resolve(), args.label, args.rounds)
     sentences = sum(len(v["sentences"]) for v in result["sentences"].values())
     hits = sum(len(v["hits"]) for v in result["glossary"].values())
     print(
         f"{result['code']}: {len(result['sentences'])} texts, {sentences} sentences; "
         f"{len(result['glossary'])} Finnish texts, {hits} glossary hits; {result['timings']}"
     )
+    if result["glossary_warm_pass_ms_by_lemmatizer"]:
+        print(
+            "warm glossary pass, median ms, lemmatizers in turns in this process: "
+            f"{result['glossary_warm_pass_ms_by_lemmatizer']}"
+        )
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
 

@@ -22,6 +22,9 @@ GLOSSARY_TSV = (
     "varhaiskasvatus\tearly childhood education\t\t\t\n"
     "oleskelulupa\tresidence permit\t\t\t\n"
     "terveysasema\thealth centre\t\t\t\n"
+    "työnhakija\tjobseeker\t\t\t\n"
+    "työttömyyskassa\tunemployment fund\t\t\t\n"
+    "palvelupiste\tservice point\t\t\t\n"
 )
 
 #: (surface form, the glossary term it inflects), each matched in ``carrier(surface)``.
@@ -57,8 +60,21 @@ INFLECTED: tuple[tuple[str, str], ...] = (
     ("Kelastakin", "Kela"),
 )
 
+#: Inflections whose stem changes in the plural (-oi-, -ei-), which the suffix heuristic
+#: does not know and libvoikko does.
+IRREGULAR: tuple[tuple[str, str], ...] = (
+    ("työnhakijoille", "työnhakija"),
+    ("työnhakijoita", "työnhakija"),
+    ("työttömyyskassoista", "työttömyyskassa"),
+    ("palvelupisteisiin", "palvelupiste"),
+)
+
 #: Words that look like inflections of the terms but are other words.
 NOT_TERMS = "kelo kelmu tukka tuuli toimi liitto helsinkiläinen"
+
+#: Other words that the suffix heuristic takes for "Kela" and libvoikko does not: keli
+#: (road conditions: kelillä, kelin) and the verb kelata (to reel).
+LOOKALIKES = "Liukkaalla kelillä kelin vuoksi kelata"
 
 
 def carrier(surface: str) -> str:

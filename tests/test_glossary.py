@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from glossary_material import GLOSSARY_TSV, INFLECTED, NOT_TERMS, carrier
 
+from interpreter.translate.finnish import load_voikko, no_lemmatizer
 from interpreter.translate.glossary import Glossary, GlossaryError, parse
 from interpreter.translate.text import protect
 
 
-@pytest.fixture(params=[False, None], ids=["heuristic", "voikko-if-available"])
-def glossary(tmp_path: Path, request: pytest.FixtureRequest) -> Glossary:
-    """The heuristic alone, and libvoikko plus the heuristic where libvoikko is installed."""
+@pytest.fixture(params=["suffix-heuristic", "libvoikko"])
+def glossary(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Glossary]:
+    """The suffix heuristic alone (no libvoikko), and libvoikko with the heuristic for the
+    words it does not know."""
     path = tmp_path / "sanasto.tsv"
     path.write_text(GLOSSARY_TSV, encoding="utf-8")
-    return Glossary.load(path, use_voikko=request.param)
+    if request.param == "libvoikko":
+        request.getfixturevalue("require_voikko")
+    with Glossary.load(
+        path, no_lemmatizer if request.param == "suffix-heuristic" else load_voikko
+    ) as loaded:
+        yield loaded
 
 
 def test_load_entries_and_version(glossary: Glossary) -> None:
@@ -34,7 +42,7 @@ def test_load_entries_and_version(glossary: Glossary) -> None:
 def test_csv_by_extension(tmp_path: Path) -> None:
     path = tmp_path / "sanasto.csv"
     path.write_text('fi,en,note\nKela,=,"Kela, the agency"\nasumistuki,housing allowance,\n')
-    loaded = Glossary.load(path, use_voikko=False)
+    loaded = Glossary.load(path, no_lemmatizer)
     assert loaded.entries[0].note == "Kela, the agency"
     assert loaded.terms("en") == ["Kela", "housing allowance"]
 
@@ -43,7 +51,7 @@ def _problems(tmp_path: Path, content: bytes, name: str = "bad.tsv") -> tuple[st
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(GlossaryError) as info:
-        Glossary.load(path, use_voikko=False)
+        Glossary.load(path, no_lemmatizer)
     return str(info.value), info.value.problems
 
 
