@@ -125,6 +125,12 @@ def test_protect_keeps_context_words() -> None:
     assert protect("mp3 ja H1N1").text == "mp3 ja H1N1"
 
 
+def test_url_ends_at_chinese_punctuation() -> None:
+    masked = protect("网址是www.hel.fi。请看https://hel.fi/a?x=1，谢谢！")
+    assert masked.text == "网址是[[1]]。请看[[2]]，谢谢！"
+    assert [s.source for s in masked.spans.values()] == ["www.hel.fi", "https://hel.fi/a?x=1"]
+
+
 def test_restore_tolerates_moved_and_respaced_placeholders() -> None:
     source = "Soita 09 310 1234 klo 12:30 tai mene osoitteeseen https://hel.fi."
     masked = protect(source)
