@@ -11,6 +11,9 @@ matching make of:
   (``tests/glossary_material.py``): each inflected form, regular and irregular, in its
   carrier sentence, and the words that must not match, look-alikes included.
 
+It also lists the texts that sentencex alone (``sentencex.segment``) would split otherwise,
+which shows what the rules of ``interpreter.translate.sentences`` change.
+
 The material always comes from this checkout; ``--code DIR`` imports the ``interpreter``
 package from another tree instead, e.g. an earlier commit unpacked with ``git archive``.
 Code from before the Finnish lemmatizer could be chosen is run with the suffix heuristic
@@ -188,9 +191,22 @@ def record(code: Path, label: str, rounds: int) -> dict[str, Any]:
         "code": {"commit": label or _commit(code), "lemmatizer": ", ".join(lemmatizers)},
         "timings": timings,
         "glossary_warm_pass_ms_by_lemmatizer": side_by_side,
+        "sentencex_alone_differs": _sentencex_alone(sentences),
         "sentences": sentences,
         "glossary": hits,
     }
+
+
+def _sentencex_alone(sentences: dict[str, Any]) -> dict[str, list[str]]:
+    """The texts that sentencex on its own splits otherwise, with its sentences."""
+    from sentencex import segment
+
+    differ: dict[str, list[str]] = {}
+    for key, value in sentences.items():
+        alone = [piece.strip() for piece in segment(value["lang"], value["text"]) if piece.strip()]
+        if alone != value["sentences"]:
+            differ[key] = alone
+    return differ
 
 
 def compare(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
@@ -265,6 +281,10 @@ def main() -> None:
         f"{result['code']}: {len(result['sentences'])} texts, {sentences} sentences; "
         f"{len(result['glossary'])} Finnish texts, {hits} glossary hits; {result['timings']}"
     )
+    alone = result["sentencex_alone_differs"]
+    print(f"sentencex alone splits {len(alone)} of the texts otherwise:")
+    for key, pieces in alone.items():
+        print(f"  {key}: {pieces} (here: {result['sentences'][key]['sentences']})")
     if result["glossary_warm_pass_ms_by_lemmatizer"]:
         print(
             "warm glossary pass, median ms, lemmatizers in turns in this process: "
