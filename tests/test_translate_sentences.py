@@ -171,6 +171,7 @@ def _sentencex(text: str, lang: str) -> list[str]:
         ("so", "Ka eeg www.hel.fi/Kela.Asumistuki.", ["Ka eeg www.hel.fi/Kela.Asumistuki."]),
         # rule 3: no boundary before a lower-case letter
         ("sv", "Vi ses kl. fem.", ["Vi ses kl. fem."]),
+        ("et", "Olen sündinud 3. mail 1990. Aitäh!", ["Olen sündinud 3. mail 1990.", "Aitäh!"]),
         # rule 4: no boundary between a lower-case word's dot and a time or date
         ("sv", "Öppet t.ex. 14.30 idag. Välkommen!", ["Öppet t.ex. 14.30 idag.", "Välkommen!"]),
         ("en", "Come approx. 1.2.2025 or later.", ["Come approx. 1.2.2025 or later."]),

@@ -7,10 +7,12 @@ rules and abbreviation lists for about 300 languages) and applies four rules of 
    sees one line at a time.
 2. No boundary inside a placeholder ``[[N]]`` or a protected span (number, time, date,
    money, phone number, e-mail address, URL; see ``text.find_spans``): a span has to reach
-   the model in one piece to come back out of it.
+   the model in one piece to come back out of it. sentencex cuts a URL after a ``?`` or
+   ``.`` followed by a capital (``https://hel.fi/haku?Kela=1``).
 3. No boundary before a lower-case letter (after any opening quote or bracket): the dot
-   before it belongs to an abbreviation sentencex does not know in that language (Swedish
-   ``kl. fem``). Scripts without letter case are not affected.
+   before it ends an ordinal or an abbreviation that sentencex takes for a sentence end in
+   that language (Estonian ``3. mail``, Swedish ``kl. fem``). Scripts without letter case
+   are not affected.
 4. No boundary between a lower-case word ending in a dot and a time or date after it
    (``kl. 14.30``, ``approx. 12:00``, ``t.ex. 1.2.2025``): sentencex takes the dot of an
    abbreviation it does not know for a sentence end when a number follows, and opening
