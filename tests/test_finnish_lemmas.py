@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from glossary_material import GLOSSARY_TSV, INFLECTED, IRREGULAR, LOOKALIKES, carrier
 
+from interpreter.doctor import check_finnish_lemmas
 from interpreter.translate import finnish
 from interpreter.translate.finnish import VoikkoLemmatizer, load_voikko, no_lemmatizer
 from interpreter.translate.glossary import Glossary, parse
@@ -219,3 +220,15 @@ def test_no_lemmatizer_is_never_loaded_for_other_languages() -> None:
     glossary.find("Kelan")
     assert loaded == ["voikko"]
     assert no_lemmatizer() is None
+
+
+def test_doctor_says_when_the_desk_has_no_libvoikko(monkeypatch: pytest.MonkeyPatch) -> None:
+    _without_libvoikko(monkeypatch, "dictionary")
+    (finding,) = check_finnish_lemmas()
+    assert not finding.ok and "suffix heuristic" in finding.what
+    assert "libvoikko1 voikko-fi" in finding.fix
+
+
+def test_doctor_names_libvoikko(require_voikko: None) -> None:
+    (finding,) = check_finnish_lemmas()
+    assert finding.ok and finding.what.startswith("Finnish glossary matching: libvoikko 4.")
