@@ -20,6 +20,7 @@ _PACKAGES = (
     "soxr",
     "huggingface_hub",
     "platformdirs",
+    "sentencex",
 )
 _OPTIONAL_PACKAGES = ("PySide6-Essentials", "jiwer", "pytest")
 _TEST_TOOLS = {
@@ -117,6 +118,23 @@ def check_compute() -> list[Finding]:
     return [Finding(True, note)]
 
 
+def check_finnish_lemmas() -> list[Finding]:
+    """libvoikko for the glossary's Finnish base forms; without it a heuristic stands in."""
+    from interpreter.translate.finnish import load_voikko
+
+    lemmatizer = load_voikko()
+    if lemmatizer is None:
+        return [
+            Finding(
+                False,
+                "Finnish glossary matching: suffix heuristic only (libvoikko not available)",
+                "sudo apt-get install libvoikko1 voikko-fi; bash scripts/run.sh",
+            )
+        ]
+    lemmatizer.close()
+    return [Finding(True, f"Finnish glossary matching: {lemmatizer.name}")]
+
+
 def check_test_tools() -> list[Finding]:
     return [
         Finding(
@@ -131,7 +149,7 @@ def check_test_tools() -> list[Finding]:
 def run_doctor(out: TextIO) -> int:
     """Print every check; exit status 1 when something the app needs is missing."""
     required = check_packages() + check_audio() + check_models() + check_compute()
-    optional = check_test_tools()
+    optional = check_finnish_lemmas() + check_test_tools()
     for finding in required + optional:
         mark = "ok " if finding.ok else "!! "
         out.write(f"{mark} {finding.what}\n")

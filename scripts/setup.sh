@@ -4,7 +4,8 @@
 # Usage: scripts/setup.sh [--dev]
 #
 #   (no option)  runtime: Debian libportaudio2 (microphone access through sounddevice), the
-#                X libraries and fonts the desk window needs, a Python 3.11 virtual environment in .venv and `pip install -e .`
+#                X libraries and fonts the desk window needs, libvoikko1 and voikko-fi (Finnish
+#                base forms for the glossary), a Python 3.11 virtual environment in .venv and `pip install -e .`
 #   --dev        also the test and lint tools (`pip install -e ".[dev]"`) and the Debian
 #                packages the tests use: Festival with the Finnish voices, sox, espeak-ng,
 #                the LibriVox test clips, PulseAudio for the virtual microphone and Xvfb
@@ -22,10 +23,12 @@ VENV=".venv"
 TORCH_VERSION="${TORCH_VERSION:-2.13.0}"
 STAMP="$VENV/.setup-stamp"
 # The desk window (Qt's xcb platform) needs libxcb-cursor0 and friends, which a desktop
-# often lacks; fonts-noto-core draws Arabic and Persian.
+# often lacks; fonts-noto-core draws Arabic and Persian; libvoikko1 and its Finnish
+# dictionary voikko-fi give the glossary the base forms of Finnish words.
 RUNTIME_DEBS=(libportaudio2 libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
     libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
-    libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-noto-core)
+    libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-noto-core
+    libvoikko1 voikko-fi)
 DEV_DEBS=(festival festvox-suopuhe-lj festvox-suopuhe-mv sox espeak-ng pocketsphinx-testdata
     pulseaudio libasound2-plugins xvfb xauth)
 

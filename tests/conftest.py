@@ -107,6 +107,21 @@ def _need(*needs: str) -> None:
 
 
 @pytest.fixture(scope="session")
+def require_voikko() -> None:
+    """Skip (or in CI fail) unless libvoikko and its Finnish dictionary load."""
+    from interpreter.translate.finnish import load_voikko
+
+    lemmatizer = load_voikko()
+    if lemmatizer is not None:
+        lemmatizer.close()
+        return
+    message = "libvoikko with Finnish needs libvoikko1 and voikko-fi: run `bash scripts/setup.sh`"
+    if _in_ci():
+        pytest.fail(f"{message} (CI must install them)", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
 def require_speech() -> Callable[..., None]:
     """``require_speech("finnish", "english", "librivox", "babble")`` skips/fails like the
     speech fixtures when the tools are missing; for tests that call ``speech`` directly."""

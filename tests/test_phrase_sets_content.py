@@ -88,7 +88,7 @@ def phrase_sets() -> dict[str, PhraseSet]:
 
 @pytest.fixture(scope="module")
 def glossary() -> Glossary:
-    return Glossary.load(builtin_dir() / GLOSSARY, use_voikko=False)
+    return Glossary.load(builtin_dir() / GLOSSARY)
 
 
 def finnish_texts(phrase: Phrase) -> list[str]:

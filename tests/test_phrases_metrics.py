@@ -9,6 +9,7 @@ import sacrebleu
 from interpreter.phrases import metrics
 from interpreter.phrases.results import MT_STAGE, TOTAL, PhraseResult, RunResult
 from interpreter.textnorm import normalise_for_wer
+from interpreter.translate.finnish import no_lemmatizer
 from interpreter.translate.glossary import Glossary, parse
 
 HYPOTHESES = [
@@ -66,7 +67,7 @@ def test_error_rates_equal_jiwer_after_the_documented_normalisation():
 @pytest.fixture
 def glossary() -> Glossary:
     text = "fi\ten\tnote\nasumistuki\thousing allowance\t\nKela\t=\t\nTE-toimisto\tTE Office\t\n"
-    return Glossary(parse(text), use_voikko=False)
+    return Glossary(parse(text), lemmatizer=no_lemmatizer)
 
 
 def test_glossary_terms_follow_inflection_and_keep_rules(glossary):

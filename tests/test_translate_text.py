@@ -8,14 +8,12 @@ import time
 import pytest
 
 from interpreter.translate.cache import TranslationCache
+from interpreter.translate.sentences import Segment, reassemble, split_sentences
 from interpreter.translate.text import (
     Masked,
-    Segment,
     is_degenerate,
     placeholder,
     protect,
-    reassemble,
-    split_sentences,
     verify_spans,
 )
 
@@ -125,6 +123,12 @@ def test_protect_keeps_context_words() -> None:
     assert masked.text == "Maksa [[1]] euroa klo [[2]] mennessä."
     assert [s.kind for s in masked.spans.values()] == ["number", "time"]
     assert protect("mp3 ja H1N1").text == "mp3 ja H1N1"
+
+
+def test_url_ends_at_chinese_punctuation() -> None:
+    masked = protect("网址是www.hel.fi。请看https://hel.fi/a?x=1，谢谢！")
+    assert masked.text == "网址是[[1]]。请看[[2]]，谢谢！"
+    assert [s.source for s in masked.spans.values()] == ["www.hel.fi", "https://hel.fi/a?x=1"]
 
 
 def test_restore_tolerates_moved_and_respaced_placeholders() -> None:

@@ -18,12 +18,8 @@ from dataclasses import dataclass
 from interpreter.translate.base import TranslationBackend, TranslationError
 from interpreter.translate.cache import TranslationCache
 from interpreter.translate.glossary import Glossary
-from interpreter.translate.text import (
-    is_degenerate,
-    protect,
-    reassemble,
-    split_sentences,
-)
+from interpreter.translate.sentences import reassemble, split_sentences
+from interpreter.translate.text import is_degenerate, protect
 
 logger = logging.getLogger(__name__)
 

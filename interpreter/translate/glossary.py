@@ -5,10 +5,9 @@ row; column ``fi`` first, then one column per target language code and an option
 ``note``. ``=`` in a language cell keeps the Finnish term as it is, an empty cell means no
 rule. Lines starting with ``#`` and blank lines are ignored.
 
-Finnish matching: every word of the text is compared with every word of a term by lemma.
-Lemmas come from libvoikko when it can be loaded, and always also from a heuristic: the
-word must be one of the term word's stems followed by a Finnish case or number ending and
-an optional clitic (see ``_stems`` and ``ENDINGS``). Other languages match the rendering
+Finnish matching: every word of the text is compared with every word of a term by its
+base forms, from libvoikko where it is installed and a suffix heuristic for words it does
+not know (``interpreter.translate.finnish``). Other languages match the rendering
 case-insensitively at word boundaries (English also with a plural ``s``/``es``).
 """
 
@@ -19,11 +18,17 @@ import hashlib
 import logging
 import re
 import threading
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from interpreter.translate.finnish import (
+    FinnishLemmatizer,
+    FinnishTermMatcher,
+    LemmatizerLoader,
+    load_voikko,
+)
 from interpreter.translate.text import Masked, Span, placeholder
 
 logger = logging.getLogger(__name__)
@@ -41,44 +46,6 @@ LANGUAGE_CODES = frozenset(
     "vo wa wo xh yi yo za zh zu".split()
 )
 
-_VOWELS = "aeiouyäö"
-#: Case and number endings the heuristic accepts after a stem (both vowel-harmony forms).
-_BASE_ENDINGS = (
-    "",
-    *(
-        "n t a ta tta na ssa sta lla lta lle ksi an en in on un yn hin han hen hon hun hyn "
-        "seen siin ja jen ia ien ita iin ihin issa ista illa ilta ille ina iksi itta ine ineen "
-        "ten iden itten"
-    ).split(),
-)
-_CLITICS = ("", "kin", "kaan", "han", "ko", "pa")
-#: Possessive suffixes (henkilötunnuksenne, asumistukeani, talossaan); a genitive -n or a
-#: plural -t before them drops, so they also follow the bare stem.
-_POSSESSIVES = ("", "ni", "si", "mme", "nne", "nsa", "an", "en", "in", "on", "un")
-
-
-def _harmony(ending: str) -> set[str]:
-    return {ending, ending.replace("a", "ä").replace("o", "ö").replace("u", "y")}
-
-
-ENDINGS = frozenset(
-    form
-    for base in _BASE_ENDINGS
-    for possessive in _POSSESSIVES
-    for clitic in _CLITICS
-    for form in _harmony(base + possessive + clitic)
-)
-_MAX_ENDING = max(map(len, ENDINGS))
-#: Consonant gradation of the last syllable, strong -> weak (longest first).
-_WEAKEN = (
-    ("kk", "k"), ("pp", "p"), ("tt", "t"), ("nk", "ng"), ("mp", "mm"), ("lt", "ll"),
-    ("nt", "nn"), ("rt", "rr"), ("k", ""), ("p", "v"), ("t", "d"),
-)  # fmt: skip
-#: Weak -> strong, for words whose base form is in the weak grade (``liite`` -> ``liitteen``).
-_STRENGTHEN = (
-    ("ng", "nk"), ("mm", "mp"), ("ll", "lt"), ("nn", "nt"), ("rr", "rt"), ("d", "t"),
-    ("v", "p"), ("t", "tt"), ("k", "kk"), ("p", "pp"),
-)  # fmt: skip
 _WORD = re.compile(r"\w+(?:[-'’:]\w+)*")
 
 
@@ -121,91 +88,27 @@ class Match:
     entry: Entry
 
 
-def _regrade(word: str, table: tuple[tuple[str, str], ...]) -> str | None:
-    """Apply the first matching gradation rule to the consonants before the final vowels."""
-    match = re.search(rf"([^{_VOWELS}]+)([{_VOWELS}]+)$", word)
-    if not match:
-        return None
-    cluster, vowels = match.groups()
-    if cluster.endswith(("st", "sk", "sp", "tk")):  # these clusters do not alternate
-        return None
-    for strong, weak in table:
-        if cluster.endswith(strong):
-            return word[: match.start()] + cluster[: -len(strong)] + weak + vowels
-    return None
-
-
-def _stems(word: str) -> set[str]:
-    """Heuristic stems of a Finnish base form (lower case); each takes an ending."""
-    stems = {word}
-    if word.endswith("nen"):  # sosiaalinen -> sosiaalise-n, sosiaalis-ta
-        stems |= {word[:-3] + "se", word[:-3] + "s"}
-    elif word.endswith(("us", "ys")):
-        # henkilötunnus -> henkilötunnukse-n, -tunnuks-ia; etuus -> etuude-n, etuut-ta
-        head = word[:-1]
-        stems |= {head + "kse", head + "ks", head + "de", head + "t"}
-    elif word[-1:] in _VOWELS:
-        if word.endswith("i"):  # tuki -> tuke-a, (weak) tue-n; kaupunki -> kaupungi-ssa
-            stems.add(word[:-1] + "e")
-        stems |= {stem[:-1] for stem in list(stems) if len(stem) > 3}  # tuk-ia, toimisto-j-
-        for stem in list(stems):
-            if stem[-1:] in _VOWELS:
-                weak = _regrade(stem, _WEAKEN)
-                if weak:
-                    stems.add(weak)
-        if word.endswith("e"):  # liite -> liitte-en, liitee-n
-            strong = _regrade(word, _STRENGTHEN)
-            stems |= {word + "e"} | ({strong} if strong else set())
-    return {stem for stem in stems if len(stem) >= 2}
-
-
-def _load_voikko() -> Any | None:
-    try:
-        import libvoikko  # type: ignore[import-not-found]
-
-        return libvoikko.Voikko("fi")
-    except Exception as exc:  # missing module, library or dictionary
-        logger.info("libvoikko not available (%s); using the suffix heuristic", exc)
-        return None
-
-
-class _FinnishMatcher:
-    """Maps a surface word to the term words (lower case) it may be an inflection of."""
-
-    def __init__(self, term_words: Iterable[str], use_voikko: bool | None) -> None:
-        self._by_stem: dict[str, set[str]] = {}
-        for word in term_words:
-            for stem in _stems(word):
-                self._by_stem.setdefault(stem, set()).add(word)
-        self._voikko = _load_voikko() if use_voikko is not False else None
-        self._lock = threading.Lock()
-
-    def candidates(self, surface: str) -> set[str]:
-        word = surface.casefold()
-        base, _, tail = word.partition(":")  # Kela:n, TE:hen
-        if tail and tail in ENDINGS:
-            word = base
-        found: set[str] = set()
-        for cut in range(min(_MAX_ENDING, len(word)) + 1):
-            if word[len(word) - cut :] in ENDINGS:
-                found |= self._by_stem.get(word[: len(word) - cut], set())
-        if self._voikko is not None:
-            with self._lock:
-                analyses = self._voikko.analyze(surface)
-            found |= {a["BASEFORM"].casefold() for a in analyses if "BASEFORM" in a}
-        return found
-
-
 class Glossary:
-    """Loaded glossary entries with matching and placeholder enforcement."""
+    """Loaded glossary entries with matching and placeholder enforcement.
+
+    ``lemmatizer`` makes the Finnish lemmatizer on the first Finnish match (default:
+    libvoikko where it is installed, else the suffix heuristic alone; see
+    ``interpreter.translate.finnish``). The glossary owns what it makes: ``close`` (or
+    garbage collection, or the end of the process) releases it.
+    """
 
     def __init__(
-        self, entries: Iterable[Entry], source: str = "<memory>", use_voikko: bool | None = None
+        self,
+        entries: Iterable[Entry],
+        source: str = "<memory>",
+        lemmatizer: LemmatizerLoader = load_voikko,
     ) -> None:
         self.entries = list(entries)
         self.source = source
-        self._use_voikko = use_voikko
-        self._matcher: _FinnishMatcher | None = None
+        self._load_lemmatizer = lemmatizer
+        self._matcher: FinnishTermMatcher | None = None
+        self._lemmatizer: FinnishLemmatizer | None = None
+        self._release: weakref.finalize | None = None
         self._lock = threading.Lock()
         digest = hashlib.sha256()
         for e in self.entries:
@@ -213,7 +116,7 @@ class Glossary:
         self.version = digest.hexdigest()[:16]
 
     @classmethod
-    def load(cls, path: Path | str, use_voikko: bool | None = None) -> Glossary:
+    def load(cls, path: Path | str, lemmatizer: LemmatizerLoader = load_voikko) -> Glossary:
         """Load a ``.tsv`` (or ``.csv``) file; raises ``GlossaryError`` listing every problem."""
         path = Path(path)
         try:
@@ -227,7 +130,7 @@ class Glossary:
             problem = f"line {line}: not UTF-8 (byte {raw[exc.start]:#04x}); save as UTF-8"
             raise GlossaryError(str(path), [problem]) from exc
         delimiter = "," if path.suffix.lower() == ".csv" else "\t"
-        return cls(parse(text, str(path), delimiter), str(path), use_voikko)
+        return cls(parse(text, str(path), delimiter), str(path), lemmatizer)
 
     def terms(self, lang: str = "fi") -> list[str]:
         """Hotwords: Finnish base forms for ``fi``, else the renderings for ``lang``."""
@@ -238,11 +141,32 @@ class Glossary:
                 seen.setdefault(value, None)
         return list(seen)
 
-    def _finnish(self) -> _FinnishMatcher:
+    def lemmatizer_name(self) -> str:
+        """What finds Finnish base forms: e.g. ``libvoikko 4.3.1``, or ``suffix heuristic``."""
+        self._finnish()
+        return self._lemmatizer.name if self._lemmatizer is not None else "suffix heuristic"
+
+    def close(self) -> None:
+        """Release the lemmatizer; Finnish matching falls back to the suffix heuristic."""
+        with self._lock:
+            release, self._release = self._release, None
+        if release is not None:
+            release()
+
+    def __enter__(self) -> Glossary:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _finnish(self) -> FinnishTermMatcher:
         with self._lock:
             if self._matcher is None:
+                self._lemmatizer = self._load_lemmatizer()
+                if self._lemmatizer is not None:
+                    self._release = weakref.finalize(self, self._lemmatizer.close)
                 words = {w.casefold() for e in self.entries for w in _WORD.findall(e.fi)}
-                self._matcher = _FinnishMatcher(words, self._use_voikko)
+                self._matcher = FinnishTermMatcher(words, self._lemmatizer)
             return self._matcher
 
     def find(self, text: str, lang: str = "fi") -> list[Match]:

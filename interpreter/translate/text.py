@@ -1,17 +1,6 @@
-"""Text handling around machine translation: sentences, protected spans, output checks.
+"""Text handling around machine translation: protected spans and output checks.
 
-Sentence rules (``split_sentences``), applied left to right:
-
-1. A line break always ends a sentence (the break is kept as the separator).
-2. A run of terminators ``. ! ? …`` (also ``؟ ۔ ।``), optionally followed by closing quotes
-   or brackets, ends a sentence when white space or the end of the text follows.
-   The CJK terminators ``。！？`` end a sentence even with nothing after them.
-3. No split when the next word (after any opening quote) starts with a lower-case letter
-   (``e.g. the``, ``jne. ja``, ``5. toukokuuta``, ``Hmm… ehkä``, ``"Mitä?" hän kysyi``).
-4. No split after a single ``.`` when the word before it is a single letter (initials) or a
-   known abbreviation that does not end sentences (``esim.``, ``Mr.``, ``Dr.``, ``e.g.``...).
-5. Dots inside tokens (``12.30``, ``3.5``, ``1.2.2025``, ``kela.fi``) never split, because no
-   white space follows them.
+Sentences are split in ``interpreter.translate.sentences``.
 
 Protected spans (``protect``) are replaced by placeholders ``[[N]]`` (N = 1, 2, ...).
 Machine translation models copy digits and ASCII brackets verbatim far more reliably than
@@ -26,113 +15,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from interpreter.repetition import DEFAULT_RULE, LoopRule, longest_repeat
 
 logger = logging.getLogger(__name__)
-
-# ---------------------------------------------------------------------------------------------
-# Sentences
-
-#: Abbreviations (lower case, without the final dot) after which a dot never ends a sentence.
-NON_FINAL_ABBREVIATIONS = frozenset(
-    "esim mm ks vrt n ns klo puh p nro no os vs mr mrs ms dr prof st e.g i.e eg ie approx "
-    "ca tel vol fig jr sr lk s.k tri".split()
-)
-_CJK_TERMINATORS = "。！？"
-_TERMINATOR_RUN = re.compile(
-    r"(?P<term>[.!?…؟۔।。！？]+)(?P<close>[\"'”’»)\]」』】]*)(?P<ws>\s*)|(?P<nl>\s*\n\s*)"
-)
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
-_OPENING = "\"'“‘«([「『【¿¡"
-
-
-@dataclass(frozen=True)
-class Segment:
-    """One sentence: its text, the separator after it and (first segment only) any lead."""
-
-    text: str
-    separator: str = ""
-    leading: str = ""
-
-
-def _is_boundary(text: str, match: re.Match[str]) -> bool:
-    if match.group("nl") is not None:
-        return True
-    term, ws, end = match.group("term"), match.group("ws"), match.end()
-    if not ws and end < len(text):
-        return term[-1] in _CJK_TERMINATORS
-    rest = text[end:].lstrip(_OPENING)
-    if rest and rest[0].islower():
-        return False
-    if term == ".":
-        before = _WORD_BEFORE.search(text, 0, match.start())
-        word = before.group(1).lower() if before else ""
-        if word in NON_FINAL_ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
-            return False
-    return True
-
-
-def split_sentences(text: str, lang: str) -> list[Segment]:
-    """Split ``text`` into sentences; ``reassemble`` with the same texts gives ``text`` back.
-
-    ``lang`` is accepted for future language-specific rules; the rules are the same for all
-    languages now (see the module docstring). Empty or blank text gives ``[]``.
-    """
-    del lang
-    stripped = text.lstrip()
-    if not stripped:
-        return []
-    leading, body = text[: len(text) - len(stripped)], stripped
-    segments: list[Segment] = []
-    start = 0
-    for match in _TERMINATOR_RUN.finditer(body):
-        if not _is_boundary(body, match):
-            continue
-        sep_start = match.start("ws") if match.group("nl") is None else match.start()
-        sentence = body[start:sep_start]
-        if sentence.strip():
-            segments.append(Segment(sentence, body[sep_start : match.end()]))
-        elif segments:  # blank run after a sentence: fold it into the previous separator
-            last = segments[-1]
-            segments[-1] = Segment(last.text, last.separator + body[start : match.end()])
-        start = match.end()
-    if start < len(body):
-        tail = body[start:]
-        segments.append(Segment(tail.rstrip(), tail[len(tail.rstrip()) :]))
-    if segments and leading:
-        segments[0] = Segment(segments[0].text, segments[0].separator, leading)
-    return segments
-
-
-def _is_cjk_lang(lang: str) -> bool:
-    return lang.split("_")[0].split("-")[0].lower() in {"zh", "ja", "zho", "jpn", "yue"}
-
-
-def reassemble(
-    translations: Sequence[str], segments: Sequence[Segment], target_lang: str | None = None
-) -> str:
-    """Join translated sentences with the original separators.
-
-    With ``target_lang`` set, an empty separator between sentences (Chinese or Japanese
-    source) becomes one space for a language that separates sentences with spaces, and a
-    single space becomes empty for a Chinese or Japanese target.
-    """
-    if len(translations) != len(segments):
-        raise ValueError(f"{len(translations)} translations for {len(segments)} segments")
-    parts = [segments[0].leading] if segments else []
-    for i, (translated, segment) in enumerate(zip(translations, segments, strict=True)):
-        separator = segment.separator
-        if target_lang is not None and i < len(segments) - 1:
-            if separator == "" and not _is_cjk_lang(target_lang):
-                separator = " "
-            elif separator == " " and _is_cjk_lang(target_lang):
-                separator = ""
-        parts.append(translated.strip() + separator)
-    return "".join(parts)
-
 
 # ---------------------------------------------------------------------------------------------
 # Placeholders and protected spans
@@ -220,8 +108,13 @@ _NOT_WORD_BEFORE = r"(?<![A-Za-zÀ-ɏ0-9_])"
 _NOT_WORD_AFTER = r"(?![A-Za-zÀ-ɏ0-9_])"
 _AMOUNT = r"\d{1,3}(?:[  ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _TLDS = "fi|com|org|net|eu|se|ee|info"
+#: Chinese and Japanese punctuation, which follows a URL without a space.
+_CJK_PUNCTUATION = "。、，！？；：（）「」『』【】"
 _SPAN_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("url", r"(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]'”’]"),
+    (
+        "url",
+        rf"(?:https?://|www\.)[^\s<>\"{_CJK_PUNCTUATION}]+[^\s<>\".,;:!?)\]'”’{_CJK_PUNCTUATION}]",
+    ),
     ("email", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
     (
         "url",
@@ -267,6 +160,12 @@ def find_spans(text: str) -> Iterator[tuple[int, int, str]]:
         if not inside:
             yield start, end, kind
         pos = max(end, start + 1)
+
+
+def protected_spans(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, kind)`` of every placeholder (kind ``placeholder``) and protected span."""
+    placeholders = [(m.start(), m.end(), "placeholder") for m in _PLACEHOLDER_EXACT.finditer(text)]
+    return sorted(placeholders + list(find_spans(text)))
 
 
 def protect(text: str, first_index: int = 1) -> Masked:
