@@ -177,7 +177,9 @@ def main() -> int:
         )
         rows, cadence = evaluate(conversation, committed, tentative, ended)
         peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        offline_seconds, offline_cpu, offline_texts = run_offline(engine.model_path, conversation, args.threads)
+        offline_seconds, offline_cpu, offline_texts = run_offline(
+            engine.model_path, conversation, args.threads
+        )
 
     print(f"\n{'lang':4} {'latency':>8} {'vs VAD':>7}  hypothesis / reference")
     latencies = []
