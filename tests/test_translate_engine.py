@@ -233,6 +233,21 @@ def test_a_revision_is_translated_in_its_new_direction():
     assert translation.text == "Yes Please" and translation.lang == "fi" and not translation.final
 
 
+def test_final_translations_go_before_text_still_being_spoken():
+    seen: list = []
+    worker = _upper_and_title_worker(seen.append)
+    # Queued while the worker is busy: the growing text of utterances 2 and 3, then the
+    # end of utterance 1, whose listener is waiting for its final translation.
+    worker.submit(_event(CommittedText, 2, "minulla on"))
+    worker.submit(_event(CommittedText, 3, "ja sitten"))
+    worker.submit(_event(UtteranceEnded, 1, "hyvää päivää"))
+    worker.submit(_event(UtteranceEnded, 4, "kiitos"))
+    worker.start()
+    worker.stop(10)
+    order = [(e.utterance_id, e.final) for e in seen if isinstance(e, TranslationEvent)]
+    assert order == [(1, True), (4, True), (2, False), (3, False)]
+
+
 def test_worker_reports_a_missing_direction():
     seen: list = []
     worker = TranslationWorker(LanguagePair("fi", "sv"), {}, lambda: 0.0, seen.append)

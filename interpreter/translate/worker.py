@@ -4,14 +4,14 @@ Each committed piece of an utterance schedules a translation of the utterance's 
 committed text so far; when the utterance ends, a final translation follows. Only the
 newest text of an utterance waits in the queue: if three commits arrive while a
 translation runs, the next translation covers all three (the older requests are
-dropped and counted, never the utterance's final one).
+dropped and counted, never the utterance's final one). Final translations go before
+the growing text of utterances still being spoken.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -60,7 +60,7 @@ class TranslationWorker:
         self._clock = clock
         self._on_event = on_event
         self._texts: dict[int, list[str]] = {}
-        self._pending: OrderedDict[int, _Job] = OrderedDict()
+        self._pending: dict[int, _Job] = {}
         self._cond = threading.Condition()
         self._stopping = False
         self._thread: threading.Thread | None = None
@@ -120,8 +120,13 @@ class TranslationWorker:
                 self._cond.wait_for(lambda: self._pending or self._stopping)
                 if not self._pending:
                     return
-                _, job = self._pending.popitem(last=False)
+                job = self._pending.pop(self._next_utterance())
             self._translate(job)
+
+    def _next_utterance(self) -> int:
+        """The utterance to translate next: finished utterances first (their final
+        translation is what the listener waits for), then the oldest."""
+        return min(self._pending, key=lambda uid: (not self._pending[uid].final, uid))
 
     def _translate(self, job: _Job) -> None:
         source_lang = job.source.lang or self.pair.staff
