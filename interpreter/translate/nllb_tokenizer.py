@@ -47,7 +47,12 @@ class NllbTokenizer:
             )
         self.folder = folder
         self.settings = read_settings(folder, NLLB_SPECIAL_TOKENS)
-        backend = BackendTokenizer.from_file(str(path))
+        try:
+            backend = BackendTokenizer.from_file(str(path))
+        except Exception as exc:  # tokenizers reports a bad file as a bare Exception
+            raise TranslationError(
+                f"Could not read {path} ({exc}): the file looks damaged; download the model again."
+            ) from exc
         backend.no_truncation()  # the length bound is applied around the framing tokens
         backend.no_padding()
         present = {token.content for token in backend.get_added_tokens_decoder().values()}
