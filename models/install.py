@@ -114,9 +114,10 @@ def install_from_hub(
     if missing:
         raise ModelError(
             f"Installing {model_id} converts it to CTranslate2, which needs "
-            f"{' and '.join(missing)}; this installation has no {missing[0]}. Install the "
-            f"conversion tools ({CONVERSION_INSTALL}), or install the model on a machine "
-            "that has them and import it here (interpreter models export / import)."
+            f"{' and '.join(CONVERSION_PACKAGES)}; this installation lacks "
+            f"{' and '.join(missing)}. Install the conversion tools ({CONVERSION_INSTALL}), "
+            "or install the model on a machine that has them and import it here "
+            "(interpreter models export / import)."
         )
     target = store.folder_for(kind, model_id)
     staging = target.parent / f".{target.name}.partial"

@@ -212,14 +212,14 @@ class CTranslate2Backend:
 def _require_conversion_tools(task: str) -> None:
     """Raise a :class:`TranslationError` when ``task`` cannot run for want of torch or
     transformers (an optional install), saying how to install them."""
-    from models.install import CONVERSION_INSTALL, missing_conversion_tools
+    from models.install import CONVERSION_INSTALL, CONVERSION_PACKAGES, missing_conversion_tools
 
     missing = missing_conversion_tools()
     if missing:
         raise TranslationError(
-            f"{task} needs {' and '.join(missing)}, which this installation lacks. Install "
-            f"them ({CONVERSION_INSTALL}), or use a model converted to CTranslate2 on "
-            "another machine (interpreter models export / import)."
+            f"{task} needs {' and '.join(CONVERSION_PACKAGES)}; this installation lacks "
+            f"{' and '.join(missing)}. Install them ({CONVERSION_INSTALL}), or use a model "
+            "converted to CTranslate2 on another machine (interpreter models export / import)."
         )
 
 
