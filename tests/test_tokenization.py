@@ -24,6 +24,7 @@ from realistic_tokenizers import (
 from tiny_models import cached_family
 
 from interpreter.translate.base import TranslationError
+from interpreter.translate.loading import DEFAULT_MAX_POSITION_EMBEDDINGS, max_positions
 from interpreter.translate.tokenization import Tokenizer, load_tokenizer
 
 #: Texts that exercise the rules: unknown pieces, special and language tokens typed in
@@ -258,3 +259,20 @@ def test_damaged_files_are_named(tmp_path, family, damage, named) -> None:
     with pytest.raises(TranslationError, match=named) as caught:
         load_tokenizer(folder, family)
     assert str(folder) in str(caught.value)
+
+
+def test_length_bound_is_the_smaller_of_config_and_tokenizer(tmp_path) -> None:
+    from transformers import M2M100Config, MarianConfig
+
+    config = tmp_path / "config.json"
+    config.write_text('{"model_type": "marian", "max_position_embeddings": 256}')
+    assert max_positions(tmp_path, 512) == 256
+    assert max_positions(tmp_path, 128) == 128
+    assert max_positions(tmp_path, None) == 256
+    config.write_text('{"model_type": "marian"}')  # transformers' default applies
+    default = DEFAULT_MAX_POSITION_EMBEDDINGS
+    assert MarianConfig().max_position_embeddings == M2M100Config().max_position_embeddings
+    assert max_positions(tmp_path, None) == default == MarianConfig().max_position_embeddings
+    config.write_text("{broken")
+    with pytest.raises(TranslationError, match=r"config\.json"):
+        max_positions(tmp_path, 512)
