@@ -8,7 +8,7 @@ folder; sentencepiece is imported when one is created.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -47,7 +47,7 @@ M2M100_SPECIAL_TOKENS = MappingProxyType(
 
 # fmt: off
 #: M2M100's language codes in vocabulary order (``language_codes`` in tokenizer_config.json).
-M2M100_LANGUAGES: dict[str, tuple[str, ...]] = {
+M2M100_LANGUAGES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "m2m100": (
         "af", "am", "ar", "ast", "az", "ba", "be", "bg", "bn", "br", "bs", "ca", "ceb", "cs",
         "cy", "da", "de", "el", "en", "es", "et", "fa", "ff", "fi", "fr", "fy", "ga", "gd",
@@ -59,7 +59,7 @@ M2M100_LANGUAGES: dict[str, tuple[str, ...]] = {
         "zh", "zu",
     ),
     "wmt21": ("en", "ha", "is", "ja", "cs", "ru", "zh", "de"),
-}
+})
 # fmt: on
 
 
