@@ -7,7 +7,7 @@ SHELL := /bin/bash
 VENV := .venv
 ARGS ?=
 
-.PHONY: run test lint format bench setup setup-dev clean distclean
+.PHONY: run test lint format bench setup setup-lean setup-dev clean distclean
 
 run:
 	bash scripts/run.sh $(ARGS)
@@ -15,9 +15,13 @@ run:
 test:
 	bash scripts/test.sh $(ARGS)
 
-# Install only (runtime or development); both are quick when nothing is missing.
+# Install only (runtime, lean or development); all are quick when nothing is missing.
 setup:
 	bash scripts/setup.sh
+
+# The app without torch and transformers: for models that have a CTranslate2 copy.
+setup-lean:
+	bash scripts/setup.sh --lean
 
 setup-dev:
 	bash scripts/setup.sh --dev

@@ -3,7 +3,8 @@
 Each run is a fresh Python process (imports included, as when a desk PC starts the app).
 The desk opens on a replayed file of silence (no microphone needed) with Whisper base
 from the offline packages and the test suite's tiny trained Marian fi<->en models, so
-"models ready" covers Whisper and two CTranslate2 translation models.
+"models ready" covers Whisper and two CTranslate2 translation models. The process's
+resident memory (RSS) and whether torch was imported are taken at that moment too.
 
 Usage: QT_QPA_PLATFORM=offscreen python benchmarks/ui_startup.py [--runs 5] [--json out.json]
 (or under ``xvfb-run -a`` for a real X server).
@@ -63,6 +64,8 @@ def child(replay: Path, models_root: Path) -> None:
 
     def ready(info) -> None:
         marks["models_ready_s"] = time.time() - started
+        marks["rss_mb"] = psutil.Process().memory_info().rss / 2**20
+        marks["torch_imported"] = "torch" in sys.modules
         marks["compute"] = info.compute
         app.quit()
 
@@ -117,13 +120,15 @@ def main() -> int:
         runs.append(result)
         print(
             f"run {index + 1}: window {result['window_visible_s']:.2f} s, "
-            f"models ready {result.get('models_ready_s', float('nan')):.2f} s"
+            f"models ready {result.get('models_ready_s', float('nan')):.2f} s, "
+            f"RSS {result.get('rss_mb', float('nan')):.0f} MB"
         )
     summary = {
         key: round(statistics.median(run[key] for run in runs), 3)
-        for key in ("window_visible_s", "models_ready_s")
+        for key in ("window_visible_s", "models_ready_s", "rss_mb")
     }
     summary["max_window_visible_s"] = round(max(run["window_visible_s"] for run in runs), 3)
+    summary["torch_imported"] = any(run.get("torch_imported") for run in runs)
     summary["compute"] = runs[-1].get("compute", "")
     print(json.dumps(summary))
     if args.json:

@@ -21,8 +21,10 @@ _PACKAGES = (
     "huggingface_hub",
     "platformdirs",
     "sentencex",
+    "sentencepiece",
+    "tokenizers",
 )
-_OPTIONAL_PACKAGES = ("PySide6-Essentials", "jiwer", "pytest")
+_OPTIONAL_PACKAGES = ("PySide6-Essentials", "jiwer", "torch", "transformers", "pytest")
 _TEST_TOOLS = {
     "text2wave": "festival festvox-suopuhe-lj festvox-suopuhe-mv",
     "espeak-ng": "espeak-ng",

@@ -10,6 +10,7 @@ CTranslate2 int8, write the manifest, and only then move the folder into place.
 from __future__ import annotations
 
 import errno
+import importlib.util
 import logging
 import shutil
 import threading
@@ -27,6 +28,15 @@ OFFLINE_ROUTE = (
     "On a machine without network, prepare an archive elsewhere and import it "
     "(interpreter models import ARCHIVE)."
 )
+#: The optional packages that convert translation models to CTranslate2 (and run a model
+#: that has no CTranslate2 copy), and how to install them.
+CONVERSION_PACKAGES = ("torch", "transformers")
+CONVERSION_INSTALL = 'bash scripts/setup.sh, or pip install "desk-interpreter[convert]"'
+
+
+def missing_conversion_tools() -> list[str]:
+    """The conversion packages this installation lacks (found without importing them)."""
+    return [name for name in CONVERSION_PACKAGES if importlib.util.find_spec(name) is None]
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,16 @@ def install_from_hub(
             f"Cannot download {model_id}: the model hub is switched off "
             f"(HF_HUB_OFFLINE). {OFFLINE_ROUTE}"
         )
+    converting = convert if convert is not None else kind == "translation"
+    missing = missing_conversion_tools() if converting else []
+    if missing:
+        raise ModelError(
+            f"Installing {model_id} converts it to CTranslate2, which needs "
+            f"{' and '.join(CONVERSION_PACKAGES)}; this installation lacks "
+            f"{' and '.join(missing)}. Install the conversion tools ({CONVERSION_INSTALL}), "
+            "or install the model on a machine that has them and import it here "
+            "(interpreter models export / import)."
+        )
     target = store.folder_for(kind, model_id)
     staging = target.parent / f".{target.name}.partial"
     api = HfApi()
@@ -160,7 +180,7 @@ def install_from_hub(
         shutil.rmtree(staging / ".cache", ignore_errors=True)  # huggingface_hub's bookkeeping
         if cancel is not None and cancel.is_set():
             raise InstallCancelled("cancelled")
-        if convert if convert is not None else kind == "translation":
+        if converting:
             _report(on_progress, model_id, "convert", 0, 1, "CTranslate2 int8")
             from interpreter.translate.backends import convert_to_ctranslate2
 

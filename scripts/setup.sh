@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
 # Install what the desk interpreter needs, then the project itself into .venv.
 #
-# Usage: scripts/setup.sh [--dev]
+# Usage: scripts/setup.sh [--lean | --dev]
 #
 #   (no option)  runtime: Debian libportaudio2 (microphone access through sounddevice), the
-#                X libraries and fonts the desk window needs, libvoikko1 and voikko-fi (Finnish
-#                base forms for the glossary), a Python 3.11 virtual environment in .venv and `pip install -e .`
-#   --dev        also the test and lint tools (`pip install -e ".[dev]"`) and the Debian
-#                packages the tests use: Festival with the Finnish voices, sox, espeak-ng,
-#                the LibriVox test clips, PulseAudio for the virtual microphone and Xvfb
-#                for the window screenshots.
+#                X libraries and fonts the desk window needs, libvoikko1 and voikko-fi
+#                (Finnish base forms for the glossary), a Python 3.11 virtual environment
+#                in .venv and `pip install -e ".[convert]"`: the app, and torch (TORCH_VERSION) and transformers, which convert the translation models
+#                `interpreter models install` fetches to CTranslate2.
+#   --lean       the app without torch and transformers (`pip install -e .`, about 1 GB
+#                less). It runs translation models that have a CTranslate2 copy: installed
+#                on a machine with the runtime install and brought over with
+#                `interpreter models export` / `import`. Does not remove torch from an
+#                existing .venv; delete .venv first for a lean one.
+#   --dev        also the test and lint tools (`pip install -e ".[dev]"`, conversion tools
+#                included) and the Debian packages the tests use: Festival with the Finnish
+#                voices, sox, espeak-ng, the LibriVox test clips, PulseAudio for the virtual
+#                microphone and Xvfb for the window screenshots.
 #
 # Safe to run again: only what is missing is installed, so a second run takes seconds.
 # Works from any directory. Set VERBOSE=1 to see the full apt and pip output.
@@ -36,14 +43,18 @@ usage() {
     awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
 }
 
-DEV=0
+# MODE: lean (the app), runtime (the app and the conversion tools) or dev (all, and tests).
+MODE=runtime
 for arg in "$@"; do
     case "$arg" in
-        --dev) DEV=1 ;;
+        --dev) MODE=dev ;;
+        --lean) MODE=lean ;;
         -h | --help) usage; exit 0 ;;
         *) echo "setup: unknown option '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done
+DEV=0
+[[ "$MODE" == dev ]] && DEV=1
 
 VERBOSE="${VERBOSE:-0}"
 
@@ -183,28 +194,35 @@ else
     rm -f "$STAMP"
 fi
 
-step "Python packages ($([[ "$DEV" == 1 ]] && echo 'pip install -e ".[dev]"' || echo "pip install -e ."))"
-# The stamp records what was installed for which pyproject.toml; a dev install covers runtime.
+case "$MODE" in
+    lean) target=. ;;
+    runtime) target=".[convert]" ;;
+    dev) target=".[dev]" ;;
+esac
+step "Python packages (pip install -e \"$target\")"
+# The stamp records what was installed for which pyproject.toml; a dev install covers the
+# others, a runtime install covers lean.
 hash="$(sha256sum pyproject.toml | cut -d' ' -f1)"
-wanted="$hash $([[ "$DEV" == 1 ]] && echo dev || echo runtime)"
+wanted="$hash $MODE"
 have="$(cat "$STAMP" 2>/dev/null || true)"
-if [[ "$have" == "$wanted" || "$have" == "$hash dev" ]] \
-    && "$VENV/bin/python" -m pip check >/dev/null 2>&1; then
+covered=("$wanted" "$hash dev")
+[[ "$MODE" == lean ]] && covered+=("$hash runtime")
+up_to_date=0
+for covering in "${covered[@]}"; do
+    [[ "$have" == "$covering" ]] && up_to_date=1
+done
+if [[ "$up_to_date" == 1 ]] && "$VENV/bin/python" -m pip check >/dev/null 2>&1; then
     echo "    up to date (delete $STAMP to force a reinstall)"
 else
     rm -f "$STAMP"
     pip=("$VENV/bin/python" -m pip install --disable-pip-version-check)
     quietly "${pip[@]}" --upgrade pip
     # Pin the PyTorch release first: left to the resolver, the "torch" range in
-    # pyproject.toml could pick a much larger build than the translation backend needs.
-    if ! "$VENV/bin/python" -c 'import torch' >/dev/null 2>&1; then
+    # pyproject.toml could pick a much larger build than model conversion needs.
+    if [[ "$MODE" != lean ]] && ! "$VENV/bin/python" -c 'import torch' >/dev/null 2>&1; then
         quietly "${pip[@]}" "torch==$TORCH_VERSION"
     fi
-    if [[ "$DEV" == 1 ]]; then
-        quietly "${pip[@]}" -e ".[dev]"
-    else
-        quietly "${pip[@]}" -e .
-    fi
+    quietly "${pip[@]}" -e "$target"
     echo "$wanted" >"$STAMP"
     echo "    installed"
 fi

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,19 @@ def test_install_downloads_converts_and_records(hub, tmp_path: Path):
     assert [e.done for e in downloads] == sorted(e.done for e in downloads)
     assert [e.stage for e in events][-3:] == ["convert", "verify", "done"]
     assert not any(p.name.endswith(".partial") for p in model.folder.parent.iterdir())
+
+
+def test_install_without_conversion_tools_stops_before_downloading(hub, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "torch", None)
+    store = ModelStore(tmp_path / "store")
+    with pytest.raises(ModelError, match="needs torch and transformers") as caught:
+        install_from_hub(store, "translation", "opus-mt-fi-et", REPO)
+    assert "opus-mt-fi-et" in str(caught.value)
+    assert 'pip install "desk-interpreter[convert]"' in str(caught.value)
+    assert not [path for method, path, _ in hub.request_log if method == "GET"]
+    assert store.installed() == []
+    model = install_from_hub(store, "translation", "opus-mt-fi-et", REPO, convert=False)
+    assert not (model.folder / "ctranslate2").exists()  # nothing to convert, nothing needed
 
 
 def test_revision_is_pinned(hub, tmp_path: Path, tiny_marian):  # noqa: F811

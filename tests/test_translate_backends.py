@@ -113,10 +113,10 @@ def test_target_language_token_is_forced(request, fixture, source, target) -> No
     for backend in (TransformersBackend(spec), CTranslate2Backend(spec, compute_type="float32")):
         tokenizer = backend.codec.tokenizer
         (source_ids,) = backend.codec.encode(["Hyvää huomenta"])
-        assert tokenizer.convert_ids_to_tokens(source_ids)[0] == source
-        assert source_ids[-1] == tokenizer.eos_token_id
+        assert tokenizer.tokens(source_ids)[0] == source
+        assert source_ids[-1] == tokenizer.eos_id
         (generated,) = backend.generate_ids(["Hyvää huomenta"])
-        assert tokenizer.convert_ids_to_tokens(generated)[0] == target
+        assert tokenizer.tokens(generated)[0] == target
         (out,) = backend.translate_batch(["Hyvää huomenta"])
         assert target not in out.text
         assert 0 < out.tokens_out <= len(generated) - 1
@@ -126,7 +126,7 @@ def test_other_target_language_changes_forced_token(tiny_nllb) -> None:  # noqa:
     spec = replace(tiny_nllb, target_code="est_Latn")
     backend = CTranslate2Backend(spec, compute_type="float32")
     (generated,) = backend.generate_ids(["Hyvää huomenta"])
-    assert backend.codec.tokenizer.convert_ids_to_tokens(generated[:1]) == ["est_Latn"]
+    assert backend.codec.tokenizer.tokens(generated[:1]) == ["est_Latn"]
     assert TransformersBackend(spec).generate_ids(["Hyvää huomenta"]) == [generated]
 
 
@@ -134,11 +134,11 @@ def test_opus_mt_target_prefix_is_applied(tiny_marian) -> None:  # noqa: F811
     for backend in (TransformersBackend(tiny_marian), CTranslate2Backend(tiny_marian)):
         tokenizer = backend.codec.tokenizer
         (ids,) = backend.codec.encode(["Hyvää huomenta"])
-        assert tokenizer.convert_ids_to_tokens(ids)[0] == ">>est<<"
-        assert ids[-1] == tokenizer.eos_token_id
+        assert tokenizer.tokens(ids)[0] == ">>est<<"
+        assert ids[-1] == tokenizer.eos_id
     plain = TransformersBackend(replace(tiny_marian, target_prefix="")).codec
     (ids,) = plain.encode(["Hyvää huomenta"])
-    assert ">>est<<" not in plain.tokenizer.convert_ids_to_tokens(ids)
+    assert ">>est<<" not in plain.tokenizer.tokens(ids)
 
 
 def test_unknown_language_codes_are_clear_errors(tiny_marian, tiny_m2m100) -> None:  # noqa: F811

@@ -1,9 +1,10 @@
 """Translation backends: transformers (PyTorch) and CTranslate2, plus conversion and choice.
 
-Both backends share one Hugging Face tokenizer through
-:class:`~interpreter.translate.loading.TextCodec`, so for the same model and greedy search
-they produce the same token ids and text. torch, transformers and ctranslate2 are imported
-only when a backend is created or a model converted.
+Both backends share one tokenizer through :class:`~interpreter.translate.loading.TextCodec`
+(the project's own, on sentencepiece and tokenizers), so for the same model and greedy
+search they produce the same token ids and text. ctranslate2 is imported when a backend is
+created; torch and transformers, an optional install (``desk-interpreter[convert]``), only
+when the transformers backend is created or a model converted.
 """
 
 from __future__ import annotations
@@ -57,6 +58,11 @@ class TransformersBackend:
         device: str = "cpu",
     ) -> None:
         check_model_folder(spec)
+        converted = spec.ct2_path is not None and (Path(spec.ct2_path) / CT2_MODEL_FILE).is_file()
+        _require_conversion_tools(
+            f"Running the translation model in {spec.path} on transformers"
+            + ("" if converted else " (it has no CTranslate2 copy)")
+        )
         import torch
         from transformers import AutoModelForSeq2SeqLM
 
@@ -96,7 +102,7 @@ class TransformersBackend:
         config.forced_bos_token_id = self.codec.target_token_id
         if self.spec.family == "marian":
             # CTranslate2 drops Marian's <pad> (the decoder start) from the vocabulary.
-            config.bad_words_ids = [[self.codec.tokenizer.pad_token_id]]
+            config.bad_words_ids = [[self.codec.tokenizer.pad_id]]
         self.model.generation_config = config
 
     def generate_ids(self, segments: Sequence[str]) -> list[list[int]]:
@@ -104,7 +110,7 @@ class TransformersBackend:
         import torch
 
         inputs = self.codec.encode(segments)
-        pad = self.codec.tokenizer.pad_token_id
+        pad = self.codec.tokenizer.pad_id
         width = max(len(ids) for ids in inputs)
         input_ids = torch.tensor([ids + [pad] * (width - len(ids)) for ids in inputs])
         mask = torch.tensor([[1] * len(ids) + [0] * (width - len(ids)) for ids in inputs])
@@ -131,7 +137,7 @@ class TransformersBackend:
 class CTranslate2Backend:
     """Translates with a CTranslate2 conversion (``spec.ct2_path``) of the model.
 
-    Tokenization uses the Hugging Face tokenizer from ``spec.path``. ``device`` ``"auto"``
+    Tokenization uses the tokenizer files in ``spec.path``. ``device`` ``"auto"``
     picks CUDA when available; ``compute_type`` ``"default"`` means int8 on CPU and
     float16 on CUDA. ``threads`` > 0 sets CTranslate2's intra-op threads.
     """
@@ -172,7 +178,7 @@ class CTranslate2Backend:
         except (RuntimeError, ValueError, OSError) as exc:
             raise corrupt_model_error(Path(ct2_path), exc) from exc
         self._token_ids = _ct2_vocabulary(Path(ct2_path))
-        self._unk = int(self.codec.tokenizer.unk_token_id)
+        self._unk = self.codec.tokenizer.unk_id
         logger.info(
             "loaded %s model %s with CTranslate2 on %s (%s)",
             spec.family,
@@ -183,9 +189,8 @@ class CTranslate2Backend:
 
     def generate_ids(self, segments: Sequence[str]) -> list[list[int]]:
         """Raw generated target ids per segment: forced language token first, no EOS."""
-        tokenizer = self.codec.tokenizer
         inputs = self.codec.encode(segments)
-        source = [tokenizer.convert_ids_to_tokens(ids) for ids in inputs]
+        source = [self.codec.tokenizer.tokens(ids) for ids in inputs]
         prefix = None
         if self.codec.target_token is not None:
             prefix = [[self.codec.target_token] for _ in source]
@@ -202,6 +207,20 @@ class CTranslate2Backend:
     def translate_batch(self, segments: Sequence[str]) -> list[BackendOutput]:
         """Translate segments; blank ones give empty output without running the model."""
         return translate_nonempty(segments, self.generate_ids, self.codec.finish)
+
+
+def _require_conversion_tools(task: str) -> None:
+    """Raise a :class:`TranslationError` when ``task`` cannot run for want of torch or
+    transformers (an optional install), saying how to install them."""
+    from models.install import CONVERSION_INSTALL, CONVERSION_PACKAGES, missing_conversion_tools
+
+    missing = missing_conversion_tools()
+    if missing:
+        raise TranslationError(
+            f"{task} needs {' and '.join(CONVERSION_PACKAGES)}; this installation lacks "
+            f"{' and '.join(missing)}. Install them ({CONVERSION_INSTALL}), or use a model "
+            "converted to CTranslate2 on another machine (interpreter models export / import)."
+        )
 
 
 def _ct2_vocabulary(folder: Path) -> dict[str, int]:
@@ -246,6 +265,7 @@ def convert_to_ctranslate2(
         raise TranslationError(
             f"{out_dir} already exists. Remove it or convert again with force=True."
         )
+    _require_conversion_tools(f"Converting {model_dir} to CTranslate2")
     from ctranslate2.converters import TransformersConverter
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)

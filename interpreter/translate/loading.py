@@ -4,7 +4,8 @@ Both backends (``transformers`` and ``ctranslate2``) tokenize, bound lengths, fo
 target language and decode through :class:`TextCodec`, so the same model gives the same
 token ids to both engines and the same text back from the same generated ids.
 
-Heavy libraries (transformers) are imported inside functions: importing this module is cheap.
+The tokenizers are the project's own (:mod:`interpreter.translate.tokenization`), so
+this path never imports transformers or torch; importing this module is cheap.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from interpreter.translate.base import BackendOutput, ModelSpec, TranslationError
+from interpreter.translate.tokenization import load_tokenizer, read_json
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ logger = logging.getLogger(__name__)
 TOKENIZER_FILES: dict[str, tuple[tuple[str, ...], ...]] = {
     "marian": (("source.spm",), ("target.spm",), ("vocab.json",)),
     "m2m100": (("sentencepiece.bpe.model",), ("vocab.json",)),
-    "nllb": (("tokenizer.json", "sentencepiece.bpe.model"),),
+    "nllb": (("tokenizer.json",),),
 }
 #: Files holding transformers weights (any one of them).
 WEIGHT_FILES = (
@@ -33,6 +34,8 @@ WEIGHT_FILES = (
 )
 #: Lengths used when neither the tokenizer nor the config gives a usable bound.
 FALLBACK_MAX_POSITIONS = 512
+#: Position embeddings of a Marian or M2M100 config.json that names none (transformers' default).
+DEFAULT_MAX_POSITION_EMBEDDINGS = 1024
 #: Extra target tokens allowed beyond ``ratio * input tokens``.
 EXTRA_OUTPUT_TOKENS = 10
 
@@ -83,45 +86,48 @@ def language_token(spec: ModelSpec, code: str) -> str:
     return code
 
 
+def max_positions(folder: Path, tokenizer_bound: int | None) -> int:
+    """The longest token sequence the model accepts: its position embeddings
+    (``config.json``) or the tokenizer's ``model_max_length``, whichever is smaller."""
+    config = read_json(folder / "config.json", {})
+    if not isinstance(config, dict):
+        raise TranslationError(
+            f"{folder / 'config.json'} is not a JSON object: download the model again."
+        )
+    bounds = [
+        config.get("max_position_embeddings", DEFAULT_MAX_POSITION_EMBEDDINGS),
+        tokenizer_bound,
+    ]
+    usable = [
+        b for b in bounds if isinstance(b, int) and not isinstance(b, bool) and 0 < b < 1_000_000
+    ]
+    return min(usable) if usable else FALLBACK_MAX_POSITIONS
+
+
 class TextCodec:
     """Tokenization, length bounds, forced target language and decoding for one model."""
 
     def __init__(self, spec: ModelSpec, max_length_ratio: float) -> None:
         check_model_folder(spec, need_weights=False)
-        from transformers import AutoConfig, AutoTokenizer
-
         self.spec = spec
         self.max_length_ratio = max_length_ratio
-        try:
-            self.tokenizer: Any = AutoTokenizer.from_pretrained(
-                str(spec.path), local_files_only=True
-            )
-            config = AutoConfig.from_pretrained(str(spec.path), local_files_only=True)
-        except Exception as exc:  # transformers raises many kinds for damaged files
-            raise corrupt_model_error(spec.path, exc) from exc
-        self.max_positions = self._max_positions(config)
+        self.tokenizer = load_tokenizer(spec.path, spec.family)
+        self.max_positions = max_positions(spec.path, self.tokenizer.model_max_length)
+        self.source_token: str | None = None
         self.target_token: str | None = None
         self.target_token_id: int | None = None
         if spec.family in ("m2m100", "nllb"):
             self._set_languages()
         elif spec.target_prefix:
             self._require_tokens([spec.target_prefix.strip()])
-        self.skip_ids = set(self.tokenizer.all_special_ids)
+        self.skip_ids = set(self.tokenizer.special_ids)
         if self.target_token_id is not None:
             self.skip_ids.add(self.target_token_id)
         self.vocab_limit = len(self.tokenizer)
 
-    def _max_positions(self, config: Any) -> int:
-        """The longest token sequence the encoder and decoder accept."""
-        bounds = [getattr(config, "max_position_embeddings", None)]
-        bounds.append(getattr(self.tokenizer, "model_max_length", None))
-        usable = [int(b) for b in bounds if isinstance(b, int) and 0 < b < 1_000_000]
-        return min(usable) if usable else FALLBACK_MAX_POSITIONS
-
     def _require_tokens(self, tokens: Sequence[str]) -> None:
-        unk = self.tokenizer.unk_token_id
         for token in tokens:
-            if self.tokenizer.convert_tokens_to_ids(token) in (None, unk):
+            if not self.tokenizer.knows(token):
                 raise TranslationError(
                     f"The model in {self.spec.path} does not know the language token "
                     f"{token!r}. Check the language codes in the model catalog."
@@ -134,12 +140,10 @@ class TextCodec:
                 f"The {spec.family} model in {spec.path} needs source and target language "
                 "codes. Add them to the model catalog entry."
             )
-        source = language_token(spec, spec.source_code)
+        self.source_token = language_token(spec, spec.source_code)
         self.target_token = language_token(spec, spec.target_code)
-        self._require_tokens([source, self.target_token])
-        # M2M100Tokenizer.src_lang takes "fi"; NllbTokenizer takes "fin_Latn".
-        self.tokenizer.src_lang = source.strip("_") if spec.family == "m2m100" else source
-        self.target_token_id = int(self.tokenizer.convert_tokens_to_ids(self.target_token))
+        self._require_tokens([self.source_token, self.target_token])
+        self.target_token_id = self.tokenizer.token_id(self.target_token)
 
     def prepare(self, segment: str) -> str:
         """The source text the tokenizer sees (with the opus-mt ``>>xxx<<`` prefix)."""
@@ -149,9 +153,10 @@ class TextCodec:
 
     def encode(self, segments: Sequence[str]) -> list[list[int]]:
         """Source token ids with special tokens, cut to the model's longest input."""
-        texts = [self.prepare(segment) for segment in segments]
-        encoded = self.tokenizer(texts, truncation=True, max_length=self.max_positions)
-        return [list(ids) for ids in encoded["input_ids"]]
+        return [
+            self.tokenizer.encode(self.prepare(segment), self.max_positions, self.source_token)
+            for segment in segments
+        ]
 
     def max_new_tokens(self, inputs: Sequence[Sequence[int]]) -> int:
         """Generated-token bound for one batch: ``ratio * longest input + 10``, capped."""
@@ -162,8 +167,7 @@ class TextCodec:
     def finish(self, generated: Sequence[int]) -> BackendOutput:
         """Text and target-token count from generated ids (language token, EOS excluded)."""
         kept = [i for i in generated if i not in self.skip_ids and 0 <= i < self.vocab_limit]
-        text = self.tokenizer.decode(kept, skip_special_tokens=True).strip()
-        return BackendOutput(text=text, tokens_out=len(kept))
+        return BackendOutput(text=self.tokenizer.decode(kept).strip(), tokens_out=len(kept))
 
 
 def translate_nonempty(
