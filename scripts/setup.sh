@@ -6,7 +6,8 @@
 #   (no option)  runtime: Debian libportaudio2 (microphone access through sounddevice), the
 #                X libraries and fonts the desk window needs, libvoikko1 and voikko-fi
 #                (Finnish base forms for the glossary), a Python 3.11 virtual environment
-#                in .venv and `pip install -e ".[convert]"`: the app, and torch (TORCH_VERSION) and transformers, which convert the translation models
+#                in .venv and `pip install -e ".[convert]"`: the app, and torch
+#                (TORCH_VERSION) and transformers, which convert the translation models
 #                `interpreter models install` fetches to CTranslate2.
 #   --lean       the app without torch and transformers (`pip install -e .`, about 1 GB
 #                less). It runs translation models that have a CTranslate2 copy: installed
