@@ -6,6 +6,7 @@ CTranslate2 conversion gives the same token ids, text and token counts.
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -93,6 +94,11 @@ def test_threads_reach_ctranslate2(tiny_marian, monkeypatch) -> None:  # noqa: F
     assert backend.translator.num_translators == 2
     load_backend(tiny_marian, threads=2, inter_threads=1)
     assert made[-1]["intra_threads"] == 2 and made[-1]["inter_threads"] == 1
+    # No number asked for: CTranslate2's 4 threads, but never more than the CPUs.
+    for cpus, expected in ((2, 2), (16, 4)):
+        monkeypatch.setattr(os, "sched_getaffinity", lambda _pid, n=cpus: set(range(n)))
+        CTranslate2Backend(tiny_marian, compute_type="float32")
+        assert made[-1]["intra_threads"] == expected
 
 
 def test_batches_sorted_by_length_in_chunks_keep_order_and_output(backends) -> None:

@@ -12,6 +12,7 @@ import copy
 import inspect
 import json
 import logging
+import os
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -43,6 +44,18 @@ logger = logging.getLogger(__name__)
 DEFAULT_MAX_LENGTH_RATIO = 2.0
 #: Files CTranslate2 needs in a converted model folder.
 CT2_MODEL_FILE = "model.bin"
+#: Most CTranslate2 intra-op threads chosen when none are asked for (its own default).
+MAX_DEFAULT_THREADS = 4
+
+
+def default_threads() -> int:
+    """CTranslate2's default of 4 threads, but no more than the CPUs this process may use:
+    4 OpenMP threads on a 2-core desk PC wait on each other and on Whisper."""
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        available = os.cpu_count() or 1
+    return max(1, min(MAX_DEFAULT_THREADS, available))
 
 
 class TransformersBackend:
@@ -139,11 +152,11 @@ class CTranslate2Backend:
 
     Tokenization uses the Hugging Face tokenizer from ``spec.path``. ``device`` ``"auto"``
     picks CUDA when available; ``compute_type`` ``"default"`` means int8 on CPU and
-    float16 on CUDA. ``threads`` > 0 sets CTranslate2's intra-op threads (per translation);
-    ``inter_threads`` is how many translations may run at once, each with its own threads.
-    ``use_vmap`` restricts the output layer to the conversion's vocabulary map
-    (:mod:`interpreter.translate.vmap`) when it has one. ``max_batch_size`` > 0 lets
-    CTranslate2 sort a batch by length and translate it in chunks of that many segments.
+    float16 on CUDA. ``threads`` sets CTranslate2's intra-op threads per translation (0:
+    :func:`default_threads`); ``inter_threads`` is how many translations may run at once,
+    each with its own threads. ``use_vmap`` restricts the output layer to the conversion's
+    vocabulary map (:mod:`interpreter.translate.vmap`) when it has one. ``max_batch_size``
+    > 0 lets CTranslate2 sort a batch by length and translate it in chunks of that size.
     """
 
     name = "ctranslate2"
@@ -183,7 +196,7 @@ class CTranslate2Backend:
                 str(ct2_path),
                 device=device,
                 compute_type=compute_type,
-                intra_threads=threads,
+                intra_threads=threads or default_threads(),
                 inter_threads=inter_threads,
             )
         except (RuntimeError, ValueError, OSError) as exc:
