@@ -10,8 +10,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli
+from phrase_sets import write_trained_set
 from tiny_models import tiny_m2m100, tiny_marian  # noqa: F401  (fixtures)
+from trained_marian import trained_marian_fi_en  # noqa: F401  (fixture)
 
+from interpreter.phrases.results import RunResult
 from interpreter.translate.backends import (
     CTranslate2Backend,
     TransformersBackend,
@@ -191,3 +195,34 @@ def test_catalog_and_settings_turn_the_map_off(tiny_marian, tmp_path) -> None:  
                 "[routes]\n"
             )
         )
+
+
+def test_a_phrase_set_run_shows_what_a_map_costs(tmp_path, trained_marian_fi_en) -> None:  # noqa: F811
+    """The check the docs ask for with real weights, on the trained test model: a map of
+    only 50 frequent target pieces spoils its translations, and a run with --no-vmap next
+    to a run with the map shows it."""
+    folder = tmp_path / "fi-en"
+    shutil.copytree(trained_marian_fi_en, folder)
+    model_vocabulary_map(folder, frequent=50).write(folder / "ctranslate2" / VMAP_FILE)  # type: ignore[union-attr]
+    set_path = write_trained_set(tmp_path, fi_en=range(6), en_fi=(), glossary=False)
+    runs = {}
+    for name, flags in (("map", []), ("full", ["--no-vmap"])):
+        runs[name] = tmp_path / f"{name}.json"
+        result = run_cli(
+            "phrases", "run", str(set_path), "--mt-model", f"fi-en={folder}",
+            "--json", str(runs[name]), *flags,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    with_map, full = RunResult.from_json(runs["map"]), RunResult.from_json(runs["full"])
+    assert with_map.options["vmap"] and not full.options["vmap"]
+    assert with_map.models["translation"]["fi-en"]["vmap"] is True
+    assert full.models["translation"]["fi-en"]["vmap"] is False
+    knows = [f.phrase_id for f in full.results if f.scores["chrf"] >= 90]
+    assert len(knows) >= 5  # the model reproduces its phrases (one has a placeholder)
+    drops = {
+        m.phrase_id: f.scores["chrf"] - m.scores["chrf"]
+        for m, f in zip(with_map.results, full.results, strict=True)
+        if m.phrase_id in knows
+    }
+    assert sum(drop >= 10 for drop in drops.values()) >= 2
+    assert sum(drops.values()) / len(drops) >= 5
