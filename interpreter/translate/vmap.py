@@ -18,8 +18,7 @@ and none ships with the models):
 * always: the ``frequent`` most probable pieces of the target sentencepiece model (its
   scores are log-probabilities for unigram models and merge ranks for BPE models, so the
   highest scores are the most frequent pieces), every target piece without letters
-  (digits and punctuation, so numbers and the ``[[N]]`` placeholders can be written), and
-  any ``extra`` tokens;
+  (digits and punctuation, so numbers and the ``[[N]]`` placeholders can be written);
 * per source piece: the identical target piece, when the target vocabulary has it, and the
   pieces the target model splits the source piece's text into, so names, codes and other
   words that pass through untranslated can still be copied.
@@ -36,7 +35,7 @@ for it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -144,7 +143,6 @@ def build_vocabulary_map(
     source_spm: Path,
     target_spm: Path,
     frequent: int = DEFAULT_FREQUENT_TOKENS,
-    extra: Sequence[str] = (),
 ) -> VocabularyMap:
     """A map from a model's source and target sentencepiece models (method: module doc)."""
     if frequent < 0:
@@ -155,7 +153,6 @@ def build_vocabulary_map(
     by_score = sorted(target_pieces, key=lambda item: -item[1])  # stable: ties keep id order
     always = dict.fromkeys(piece for piece, _ in by_score[:frequent])
     always.update(dict.fromkeys(piece for piece, _ in target_pieces if _has_no_letters(piece)))
-    always.update(dict.fromkeys(extra))
     known = {piece for piece, _ in target_pieces}
     rules: dict[str, tuple[str, ...]] = {}
     for piece, _ in _pieces(source):
