@@ -14,6 +14,8 @@ from interpreter import __version__
 
 logger = logging.getLogger("interpreter")
 
+NO_VMAP_HELP = "CTranslate2: score every target token, not only the vocabulary map's candidates"
+
 
 class UserError(Exception):
     """Bad input from the user: printed as one line, exit status 2."""
@@ -59,6 +61,7 @@ def _add_listen_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--glossary", type=Path, help="glossary file (TSV or CSV)")
     parser.add_argument("--no-translation", action="store_true", help="recognition only")
+    parser.add_argument("--no-vmap", action="store_true", help=NO_VMAP_HELP)
     parser.add_argument(
         "--translate-tentative",
         type=float,
@@ -107,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="ctranslate2",
         help="ctranslate2 when a converted copy exists (default), or transformers",
     )
+    translate.add_argument("--no-vmap", action="store_true", help=NO_VMAP_HELP)
     translate.add_argument("--jsonl", action="store_true", help="one JSON object per input")
     translate.add_argument("text", nargs="*", help="text to translate (default: stdin)")
     from models.commands import add_models_parser
@@ -173,6 +177,7 @@ def _run_translate(args: argparse.Namespace) -> int:
             model_folder=args.mt_model,
             glossary=load_glossary(args.glossary),
             prefer=args.backend,
+            use_vmap=not args.no_vmap,
         )
         lines = [" ".join(args.text)] if args.text else sys.stdin
         translate_lines(engine, lines, sys.stdout, args.jsonl)
@@ -251,6 +256,7 @@ def _run_listen(args: argparse.Namespace) -> int:
             glossary=args.glossary,
             translate=not args.no_translation,
             tentative_translation_seconds=args.translate_tentative,
+            translation_vmap=not args.no_vmap,
         )
         session = build_listening_session(settings, on_notice=_notice, on_event=events.put)
     except (AudioError, ModelError, TranslationError, GlossaryError, ValueError) as exc:

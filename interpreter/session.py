@@ -44,6 +44,8 @@ class ListenSettings:
     mt_models: dict[tuple[str, str], Path] = field(default_factory=dict)
     glossary: Path | None = None
     translate: bool = True
+    #: Let CTranslate2 use the translation models' vocabulary maps (faster; see vmap.py).
+    translation_vmap: bool = True
     #: Translate tentative text too, at most this often per utterance (None: off).
     tentative_translation_seconds: float | None = None
     #: Silence appended to a replayed file, so the last utterance ends by a pause as it
@@ -145,7 +147,11 @@ def build_translator(
             folder = settings.mt_models.get(direction)
             try:
                 engines[direction] = build_engine(
-                    *direction, model_folder=folder, glossary=glossary, threads=settings.threads
+                    *direction,
+                    model_folder=folder,
+                    glossary=glossary,
+                    threads=settings.threads,
+                    use_vmap=settings.translation_vmap,
                 )
             except TranslationError as exc:
                 if folder is not None:

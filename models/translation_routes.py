@@ -49,6 +49,13 @@ def parse_quality(entries: list[dict]) -> tuple[QualityFigure, ...]:
     )
 
 
+def _true_or_false(entry: dict, key: str, default: bool) -> bool:
+    value = entry.get(key, default)
+    if not isinstance(value, bool):
+        raise ValueError(f"{key} must be true or false, not {value!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class CatalogModel:
     id: str
@@ -62,6 +69,8 @@ class CatalogModel:
     #: "big" for models too slow for a small CPU (see the catalog's hardware defaults).
     tier: str = ""
     quality: tuple[QualityFigure, ...] = ()
+    #: Whether CTranslate2 may use the conversion's vocabulary map (false: full output layer).
+    vmap: bool = True
 
 
 @dataclass(frozen=True)
@@ -119,6 +128,7 @@ class TranslationCatalog:
                     size_mb=int(entry.get("size_mb", 0)),
                     tier=entry.get("tier", ""),
                     quality=parse_quality(entry.get("quality", [])),
+                    vmap=_true_or_false(entry, "vmap", default=True),
                 )
                 for model_id, entry in data["models"].items()
             }

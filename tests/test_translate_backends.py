@@ -6,6 +6,7 @@ CTranslate2 conversion gives the same token ids, text and token counts.
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -46,8 +47,10 @@ def spec(request: pytest.FixtureRequest) -> ModelSpec:
 
 @pytest.fixture(scope="module")
 def backends(spec: ModelSpec) -> tuple[TransformersBackend, CTranslate2Backend]:
-    """The model loaded in transformers and in its float32 CTranslate2 conversion."""
-    return TransformersBackend(spec), CTranslate2Backend(spec, device="cpu", compute_type="float32")
+    """The model loaded in transformers and in its float32 CTranslate2 conversion (without
+    a vocabulary map, which may change the output: see test_translate_vmap.py)."""
+    ct2 = CTranslate2Backend(spec, device="cpu", compute_type="float32", use_vmap=False)
+    return TransformersBackend(spec), ct2
 
 
 def _copy_model(spec: ModelSpec, tmp_path: Path) -> ModelSpec:
@@ -73,6 +76,40 @@ def test_single_segments_match_too(backends) -> None:
     torch_backend, ct2_backend = backends
     for segment in SEGMENTS[3:]:
         assert ct2_backend.translate_batch([segment]) == torch_backend.translate_batch([segment])
+
+
+def test_threads_reach_ctranslate2(tiny_marian, monkeypatch) -> None:  # noqa: F811
+    import ctranslate2
+
+    made: list[dict] = []
+    real = ctranslate2.Translator
+
+    def recording(*args, **kwargs):
+        made.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ctranslate2, "Translator", recording)
+    backend = CTranslate2Backend(tiny_marian, compute_type="float32", threads=1, inter_threads=2)
+    assert made[-1]["intra_threads"] == 1 and made[-1]["inter_threads"] == 2
+    assert backend.translator.num_translators == 2
+    load_backend(tiny_marian, threads=2, inter_threads=1)
+    assert made[-1]["intra_threads"] == 2 and made[-1]["inter_threads"] == 1
+    # No number asked for: CTranslate2's 4 threads, but never more than the CPUs.
+    for cpus, expected in ((2, 2), (16, 4)):
+        monkeypatch.setattr(os, "sched_getaffinity", lambda _pid, n=cpus: set(range(n)))
+        CTranslate2Backend(tiny_marian, compute_type="float32")
+        assert made[-1]["intra_threads"] == expected
+
+
+def test_batches_sorted_by_length_in_chunks_keep_order_and_output(backends) -> None:
+    _, ct2_backend = backends
+    segments = [s for s in SEGMENTS if s]
+    whole = ct2_backend.translate_batch(segments)
+    chunked = CTranslate2Backend(
+        ct2_backend.spec, compute_type="float32", use_vmap=False, max_batch_size=2
+    )
+    assert chunked.search_options()["max_batch_size"] == 2
+    assert chunked.translate_batch(segments) == whole
 
 
 def test_empty_input_gives_empty_output(backends) -> None:
@@ -218,7 +255,9 @@ def test_conversion_refuses_existing_folder_without_force(tiny_marian, tmp_path)
     assert convert_to_ctranslate2(tiny_marian.path, out, "float32", force=True) == out
     assert (out / "model.bin").is_file() and not (out / "keep.txt").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["converted"]
-    converted = CTranslate2Backend(replace(tiny_marian, ct2_path=out), compute_type="float32")
+    converted = CTranslate2Backend(
+        replace(tiny_marian, ct2_path=out), compute_type="float32", use_vmap=False
+    )
     reference = TransformersBackend(tiny_marian)
     assert converted.translate_batch(SEGMENTS[:1]) == reference.translate_batch(SEGMENTS[:1])
 

@@ -102,6 +102,46 @@ def test_repeated_phrases_come_from_the_cache():
     assert engine.cache.hits == 1
 
 
+def test_a_growing_utterance_translates_only_its_new_sentences():
+    backend = ScriptedBackend(upper)
+    engine = TranslationEngine("fi", "en", "test", [backend])
+    engine.translate("Hyvää päivää.")
+    grown = engine.translate("Hyvää päivää. Miten voin auttaa?")
+    revised = engine.translate("Hyvää päivää. Miten voin auttaa teitä?")
+    assert backend.batches == [
+        ["Hyvää päivää."],
+        ["Miten voin auttaa?"],
+        ["Miten voin auttaa teitä?"],
+    ]
+    assert grown.translation == "HYVÄÄ PÄIVÄÄ. MITEN VOIN AUTTAA?"
+    assert revised.translation == "HYVÄÄ PÄIVÄÄ. MITEN VOIN AUTTAA TEITÄ?"
+    assert grown.tokens_out == 2 + 3  # both sentences' output, cached or not
+    stats = engine.sentence_cache.stats()
+    assert (stats.size, stats.hits, stats.misses) == (3, 2, 3)
+
+
+def test_sentences_that_differ_only_in_protected_spans_share_a_cache_entry():
+    backend = ScriptedBackend(upper)
+    engine = TranslationEngine("fi", "en", "test", [backend])
+    assert engine.translate("Huone 12 on vapaa. Kiitos. Kiitos.").translation == (
+        "HUONE 12 ON VAPAA. KIITOS. KIITOS."
+    )
+    assert engine.translate("Huone 14 on vapaa.").translation == "HUONE 14 ON VAPAA."
+    assert backend.batches == [["Huone [[1]] on vapaa.", "Kiitos."]]
+
+
+def test_the_sentence_cache_holds_a_pivots_last_output():
+    steps = [ScriptedBackend(upper), ScriptedBackend(lambda s: s.replace("A", "4"))]
+    engine = TranslationEngine("fi", "ar", "pivot", steps)
+    engine.translate("Kiitos paljon.")
+    result = engine.translate("Kiitos paljon. Näkemiin!")
+    assert [step.batches for step in steps] == [
+        [["Kiitos paljon."], ["Näkemiin!"]],
+        [["KIITOS PALJON."], ["NÄKEMIIN!"]],
+    ]
+    assert result.translation == "KIITOS P4LJON. NÄKEMIIN!"
+
+
 def test_empty_and_oversized_input():
     engine = TranslationEngine("fi", "en", "test", [ScriptedBackend(upper)])
     assert engine.translate("").translation == ""

@@ -46,6 +46,11 @@ def add_phrases_parser(sub: argparse._SubParsersAction) -> None:
         help="translation backend when the model has both (default ctranslate2)",
     )  # fmt: skip
     run.add_argument(
+        "--no-vmap", action="store_true",
+        help="CTranslate2: score every target token, not only the vocabulary map's "
+        "candidates (compare runs with and without it to check the map)",
+    )  # fmt: skip
+    run.add_argument(
         "--speed", type=float,
         help="audio replay pace: 1 = real time (default; latencies measured), 0 = fastest",
     )  # fmt: skip
@@ -154,6 +159,7 @@ def _options(args: argparse.Namespace, phrase_set: PhraseSet):
         mode=args.language,
         compute_device=args.compute_device,
         backend=args.backend,
+        vmap=not args.no_vmap,
         tts_cache=cache,
     )
 

@@ -91,7 +91,8 @@ def describe_models(models: dict[str, Any]) -> str:
         )
     for direction, mt in sorted((models.get("translation") or {}).items()):
         folders = ", ".join(f for f in mt.get("folders", []) if f)
-        parts.append(f"{direction}: {mt.get('route')} [{mt.get('backend')}] {folders}".strip())
+        backend = f"{mt.get('backend')}{', vocabulary map' if mt.get('vmap') else ''}"
+        parts.append(f"{direction}: {mt.get('route')} [{backend}] {folders}".strip())
     return "; ".join(parts) or "no models recorded"
 
 

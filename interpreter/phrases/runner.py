@@ -60,6 +60,8 @@ class RunOptions:
     mode: str = "auto"
     compute_device: str = "auto"
     backend: str = "ctranslate2"
+    #: CTranslate2 restricts its output layer to the models' vocabulary maps.
+    vmap: bool = True
     tts_cache: Path | None = None
     #: Silence after each recording, so utterances end by a pause as they would live.
     pad_seconds: float = 1.0
@@ -199,6 +201,7 @@ def _load_translation(
             glossary=glossary,
             prefer=options.backend,
             threads=options.threads,
+            use_vmap=options.vmap,
         )
         for direction in directions
     }
@@ -207,7 +210,13 @@ def _load_translation(
 def _describe_engine(engine: TranslationEngine) -> dict[str, Any]:
     paths = [getattr(getattr(step, "spec", None), "path", None) for step in engine.steps]
     folders = [str(Path(p).resolve()) if p else "" for p in paths]
-    return {"route": engine.route_id, "backend": engine.backend_name, "folders": folders}
+    vmap = any(getattr(step, "use_vmap", False) for step in engine.steps)
+    return {
+        "route": engine.route_id,
+        "backend": engine.backend_name,
+        "vmap": vmap,
+        "folders": folders,
+    }
 
 
 def _translate_text(phrase: Phrase, target: str, engine: TranslationEngine) -> PhraseResult:

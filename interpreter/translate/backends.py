@@ -13,6 +13,7 @@ import copy
 import inspect
 import json
 import logging
+import os
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -31,6 +32,12 @@ from interpreter.translate.loading import (
     corrupt_model_error,
     translate_nonempty,
 )
+from interpreter.translate.vmap import (
+    DEFAULT_FREQUENT_TOKENS,
+    VMAP_FILE,
+    has_vocabulary_map,
+    model_vocabulary_map,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +45,18 @@ logger = logging.getLogger(__name__)
 DEFAULT_MAX_LENGTH_RATIO = 2.0
 #: Files CTranslate2 needs in a converted model folder.
 CT2_MODEL_FILE = "model.bin"
+#: Most CTranslate2 intra-op threads chosen when none are asked for (its own default).
+MAX_DEFAULT_THREADS = 4
+
+
+def default_threads() -> int:
+    """CTranslate2's default of 4 threads, but no more than the CPUs this process may use:
+    4 OpenMP threads on a 2-core desk PC wait on each other and on Whisper."""
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        available = os.cpu_count() or 1
+    return max(1, min(MAX_DEFAULT_THREADS, available))
 
 
 class TransformersBackend:
@@ -139,7 +158,11 @@ class CTranslate2Backend:
 
     Tokenization uses the tokenizer files in ``spec.path``. ``device`` ``"auto"``
     picks CUDA when available; ``compute_type`` ``"default"`` means int8 on CPU and
-    float16 on CUDA. ``threads`` > 0 sets CTranslate2's intra-op threads.
+    float16 on CUDA. ``threads`` sets CTranslate2's intra-op threads per translation (0:
+    :func:`default_threads`); ``inter_threads`` is how many translations may run at once,
+    each with its own threads. ``use_vmap`` restricts the output layer to the conversion's
+    vocabulary map (:mod:`interpreter.translate.vmap`) when it has one. ``max_batch_size``
+    > 0 lets CTranslate2 sort a batch by length and translate it in chunks of that size.
     """
 
     name = "ctranslate2"
@@ -152,6 +175,9 @@ class CTranslate2Backend:
         device: str = "auto",
         compute_type: str = "default",
         threads: int = 0,
+        inter_threads: int = 1,
+        use_vmap: bool = True,
+        max_batch_size: int = 0,
     ) -> None:
         check_model_folder(spec, need_weights=False)
         ct2_path = spec.ct2_path
@@ -173,19 +199,38 @@ class CTranslate2Backend:
         self.codec = TextCodec(spec, max_length_ratio)
         try:
             self.translator: Any = ctranslate2.Translator(
-                str(ct2_path), device=device, compute_type=compute_type, intra_threads=threads
+                str(ct2_path),
+                device=device,
+                compute_type=compute_type,
+                intra_threads=threads or default_threads(),
+                inter_threads=inter_threads,
             )
         except (RuntimeError, ValueError, OSError) as exc:
             raise corrupt_model_error(Path(ct2_path), exc) from exc
+        self.use_vmap = use_vmap and has_vocabulary_map(Path(ct2_path))
+        if use_vmap and not self.use_vmap:
+            logger.info("%s has no vocabulary map: the full output layer is used", ct2_path)
+        self.max_batch_size = max_batch_size
         self._token_ids = _ct2_vocabulary(Path(ct2_path))
         self._unk = self.codec.tokenizer.unk_id
         logger.info(
-            "loaded %s model %s with CTranslate2 on %s (%s)",
+            "loaded %s model %s with CTranslate2 on %s (%s, vocabulary map %s)",
             spec.family,
             ct2_path,
             device,
             compute_type,
+            "on" if self.use_vmap else "off",
         )
+
+    def search_options(self) -> dict[str, Any]:
+        """The options of every ``translate_batch`` call, besides the length bound."""
+        return {
+            "beam_size": self.beam_size,
+            "use_vmap": self.use_vmap,
+            "max_batch_size": self.max_batch_size,
+            "max_input_length": 0,  # already cut by the tokenizer
+            "return_scores": False,
+        }
 
     def generate_ids(self, segments: Sequence[str]) -> list[list[int]]:
         """Raw generated target ids per segment: forced language token first, no EOS."""
@@ -197,10 +242,8 @@ class CTranslate2Backend:
         results = self.translator.translate_batch(
             source,
             target_prefix=prefix,
-            beam_size=self.beam_size,
             max_decoding_length=self.codec.max_new_tokens(inputs),
-            max_input_length=0,  # already cut by the tokenizer
-            return_scores=False,
+            **self.search_options(),
         )
         return [[self._token_ids.get(t, self._unk) for t in r.hypotheses[0]] for r in results]
 
@@ -247,13 +290,20 @@ def _ct2_vocabulary(folder: Path) -> dict[str, int]:
 
 
 def convert_to_ctranslate2(
-    model_dir: Path, out_dir: Path, quantization: str = "int8", force: bool = False
+    model_dir: Path,
+    out_dir: Path,
+    quantization: str = "int8",
+    force: bool = False,
+    vocabulary_map: bool = True,
+    frequent_tokens: int = DEFAULT_FREQUENT_TOKENS,
 ) -> Path:
     """Convert a transformers model folder to CTranslate2 in ``out_dir`` and return it.
 
     The conversion is written to a temporary sibling folder and renamed into place, so a
     failed conversion leaves nothing half-written. An existing ``out_dir`` is replaced only
-    with ``force=True``.
+    with ``force=True``. With ``vocabulary_map``, an opus-mt model gets a vocabulary map
+    (``frequent_tokens`` always-candidates, see :mod:`interpreter.translate.vmap`), given
+    to the converter's ``vmap`` option; other families are converted without one.
     """
     model_dir, out_dir = Path(model_dir), Path(out_dir)
     if not (model_dir / "config.json").is_file():
@@ -268,11 +318,15 @@ def convert_to_ctranslate2(
     _require_conversion_tools(f"Converting {model_dir} to CTranslate2")
     from ctranslate2.converters import TransformersConverter
 
+    vmap = model_vocabulary_map(model_dir, frequent_tokens) if vocabulary_map else None
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     target = work / "model"
     try:
-        TransformersConverter(str(model_dir)).convert(str(target), quantization=quantization)
+        vmap_file = str(vmap.write(work / VMAP_FILE)) if vmap is not None else None
+        TransformersConverter(str(model_dir)).convert(
+            str(target), vmap=vmap_file, quantization=quantization
+        )
     except Exception as exc:  # converter errors are ValueError, OSError, RuntimeError...
         shutil.rmtree(work, ignore_errors=True)
         raise TranslationError(
@@ -284,7 +338,13 @@ def convert_to_ctranslate2(
         out_dir.rename(old)
     target.rename(out_dir)
     shutil.rmtree(work, ignore_errors=True)
-    logger.info("converted %s to %s (%s)", model_dir, out_dir, quantization)
+    logger.info(
+        "converted %s to %s (%s, vocabulary map %s)",
+        model_dir,
+        out_dir,
+        quantization,
+        "yes" if has_vocabulary_map(out_dir) else "no",
+    )
     return out_dir
 
 

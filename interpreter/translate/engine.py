@@ -6,6 +6,10 @@ translate the sentences as one batch through every step of the route (two steps 
 through English), restore the placeholders, check each sentence for degenerate output,
 and reassemble. A sentence whose translation failed is shown as its source text and the
 result is flagged ``untranslated``: garbage is never presented as a translation.
+
+Whole requests and single masked sentences are cached: the worker translates an
+utterance's whole text after every commit, and only its new or changed sentences reach
+the models.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from interpreter.translate.base import TranslationBackend, TranslationError
+from interpreter.translate.base import BackendOutput, TranslationBackend, TranslationError
 from interpreter.translate.cache import TranslationCache
 from interpreter.translate.glossary import Glossary
 from interpreter.translate.sentences import reassemble, split_sentences
@@ -55,7 +59,11 @@ class TranslationEngine:
         steps: Sequence[TranslationBackend],
         glossary: Glossary | None = None,
         cache: TranslationCache | None = None,
+        sentence_cache: TranslationCache[BackendOutput] | None = None,
     ) -> None:
+        """``cache`` holds whole results by request text; ``sentence_cache`` the last
+        step's output by masked sentence (placeholders in, so sentences that differ only
+        in numbers or glossary terms share an entry)."""
         if not steps:
             raise TranslationError(f"Route {route_id} for {source}-{target} has no models.")
         self.source = source
@@ -64,6 +72,9 @@ class TranslationEngine:
         self.steps = list(steps)
         self.glossary = glossary
         self.cache = cache if cache is not None else TranslationCache(max_entries=512)
+        self.sentence_cache: TranslationCache[BackendOutput] = (
+            sentence_cache if sentence_cache is not None else TranslationCache(max_entries=2048)
+        )
 
     @property
     def backend_name(self) -> str:
@@ -109,12 +120,9 @@ class TranslationEngine:
             )
             protected = protect(mask.text if mask else segment.text, mask.next_index if mask else 1)
             masks.append(mask.merge(protected) if mask else protected)
-        current = [m.text for m in masks]
-        tokens = 0
-        for step in self.steps:
-            outputs = step.translate_batch(current)
-            current = [o.text for o in outputs]
-            tokens = sum(o.tokens_out for o in outputs)  # the last step's output is shown
+        outputs = self._translate_masked([m.text for m in masks])
+        tokens = sum(o.tokens_out for o in outputs)  # the last step's output is shown
+        current = [o.text for o in outputs]
         flags: list[str] = []
         final: list[str] = []
         for segment, mask, output in zip(segments, masks, current, strict=True):
@@ -130,3 +138,25 @@ class TranslationEngine:
                 flags.append("placeholder_repaired")
             final.append(restored)
         return reassemble(final, segments, self.target), tokens, list(dict.fromkeys(flags))
+
+    def _translate_masked(self, texts: list[str]) -> list[BackendOutput]:
+        """The last step's output for each masked sentence: cached ones from the sentence
+        cache, the others (each distinct text once) as one batch through every step."""
+        version = self.glossary.version if self.glossary else ""
+        found: dict[str, BackendOutput] = {}
+        missing: list[str] = []
+        for text in dict.fromkeys(texts):
+            cached = self.sentence_cache.get(self.route_id, text, version)
+            if cached is None:
+                missing.append(text)
+            else:
+                found[text] = cached
+        if missing:
+            current = missing
+            for step in self.steps:
+                outputs = step.translate_batch(current)
+                current = [o.text for o in outputs]
+            for text, output in zip(missing, outputs, strict=True):
+                self.sentence_cache.put(self.route_id, text, version, output)
+                found[text] = output
+        return [found[text] for text in texts]

@@ -57,14 +57,19 @@ def build_engine(
     threads: int = 0,
     catalog: TranslationCatalog | None = None,
     cache: TranslationCache | None = None,
+    use_vmap: bool = True,
 ) -> TranslationEngine:
-    """Load the models for ``source`` -> ``target`` once and return a ready engine."""
+    """Load the models for ``source`` -> ``target`` once and return a ready engine.
+
+    ``use_vmap``: let CTranslate2 restrict its output layer to a converted model's
+    vocabulary map; a catalog model marked ``vmap = false`` never does.
+    """
     from interpreter.translate.backends import load_backend
     from models.whisper import default_models_dir
 
     catalog = catalog or TranslationCatalog.load()
     routes = catalog.routes(source, target)  # unsupported pairs fail here, clearly
-    options = {"threads": threads}
+    options = {"threads": threads, "use_vmap": use_vmap}
     if model_folder is not None:
         spec = spec_from_folder(model_folder)
         codes = catalog.codes.get(spec.family, {})
@@ -89,7 +94,7 @@ def build_engine(
                     family=step.model.family,
                 ),
                 prefer=prefer,
-                **options,
+                **{**options, "use_vmap": use_vmap and step.model.vmap},
             )
             for step, folder in zip(route.steps, folders, strict=True)
         ]
