@@ -280,3 +280,30 @@ def test_load_backend_prefers_ctranslate2_when_converted(tiny_marian, tmp_path) 
         assert isinstance(fallback, TransformersBackend)
     with pytest.raises(TranslationError, match="Unknown translation backend"):
         load_backend(tiny_marian, prefer="onnx")
+
+
+def test_stop_ends_greedy_decoding_within_a_token_and_nothing_is_cached(backends) -> None:
+    from interpreter.translate.base import TranslationCancelled
+    from interpreter.translate.engine import TranslationEngine
+
+    _, ct2_backend = backends
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) >= 2
+
+    sentence = "Hyvää päivää, miten voin auttaa teitä tänään?"
+    full = ct2_backend.generate_ids([sentence])[0]
+    assert len(full) > 4  # random weights run long: stopping early shows
+    partial = ct2_backend.generate_ids([sentence], stop)[0]
+    assert len(asked) == 2 and len(partial) < len(full)
+
+    engine = TranslationEngine("fi", "en", "tiny", [ct2_backend])
+    with pytest.raises(TranslationCancelled):
+        engine.translate(sentence, stop=lambda: True)
+    # Nothing of the given-up run was kept: the next translation is the whole one.
+    whole = engine.translate(sentence)
+    assert whole.tokens_out == ct2_backend.translate_batch([sentence])[0].tokens_out
+    again = engine.translate(sentence, stop=lambda: False)
+    assert (again.translation, again.tokens_out) == (whole.translation, whole.tokens_out)

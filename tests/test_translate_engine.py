@@ -288,6 +288,65 @@ def test_final_translations_go_before_text_still_being_spoken():
     assert order == [(1, True), (4, True), (2, False), (3, False)]
 
 
+class _HeldBackend(ScriptedBackend):
+    """Translates in upper case, but holds each batch until the test lets it go or the
+    caller gives it up, like CTranslate2 asking ``stop`` after every token."""
+
+    stoppable = True
+
+    def __init__(self) -> None:
+        super().__init__(upper)
+        self.running = threading.Event()
+        self.release = threading.Event()
+        self.gave_up = threading.Event()
+
+    def translate_batch(self, segments, stop=None):
+        self.running.set()
+        while not self.release.wait(0.01):
+            if stop is not None and stop():
+                self.gave_up.set()
+                break
+        return super().translate_batch(segments)
+
+
+def test_the_final_text_stops_a_running_translation_of_older_text():
+    seen: list = []
+    backend = _HeldBackend()
+    engines = {("fi", "en"): TranslationEngine("fi", "en", "t", [backend])}
+    worker = TranslationWorker(LanguagePair("fi", "en"), engines, lambda: 1.0, seen.append)
+    worker.start()
+    worker.submit(_event(CommittedText, 1, "minulla on"))
+    assert backend.running.wait(10)
+    backend.running.clear()
+    worker.submit(_event(UtteranceEnded, 1, "minulla on kysymys"))
+    assert backend.gave_up.wait(10)  # given up without being let go
+    assert backend.running.wait(10)  # and the final text started at once
+    backend.release.set()
+    worker.stop(10)
+    translations = [e for e in seen if isinstance(e, TranslationEvent)]
+    assert [(e.text, e.final) for e in translations] == [("MINULLA ON KYSYMYS", True)]
+    assert worker.cancelled == 1
+
+
+def test_the_same_final_text_lets_the_running_translation_finish():
+    seen: list = []
+    backend = _HeldBackend()
+    engines = {("fi", "en"): TranslationEngine("fi", "en", "t", [backend])}
+    worker = TranslationWorker(LanguagePair("fi", "en"), engines, lambda: 1.0, seen.append)
+    worker.start()
+    worker.submit(_event(CommittedText, 1, "minulla on kysymys"))
+    assert backend.running.wait(10)
+    worker.submit(_event(UtteranceEnded, 1, "minulla on kysymys"))
+    backend.release.set()
+    worker.stop(10)
+    translations = [e for e in seen if isinstance(e, TranslationEvent)]
+    assert [(e.text, e.final) for e in translations] == [
+        ("MINULLA ON KYSYMYS", False),
+        ("MINULLA ON KYSYMYS", True),
+    ]
+    assert worker.cancelled == 0 and len(backend.batches) == 1  # the final came from the cache
+
+
 def test_worker_reports_a_missing_direction():
     seen: list = []
     worker = TranslationWorker(LanguagePair("fi", "sv"), {}, lambda: 0.0, seen.append)

@@ -16,7 +16,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -232,10 +232,24 @@ class CTranslate2Backend:
             "return_scores": False,
         }
 
-    def generate_ids(self, segments: Sequence[str]) -> list[list[int]]:
-        """Raw generated target ids per segment: forced language token first, no EOS."""
+    @property
+    def stoppable(self) -> bool:
+        """Whether :meth:`translate_batch` takes ``stop``: CTranslate2 asks a callback
+        after every token of greedy search only."""
+        return self.beam_size == 1
+
+    def generate_ids(
+        self, segments: Sequence[str], stop: Callable[[], bool] | None = None
+    ) -> list[list[int]]:
+        """Raw generated target ids per segment: forced language token first, no EOS.
+
+        ``stop`` (greedy search only) is asked after every generated token; True ends
+        the decoding early, leaving a partial result for the caller to discard."""
         inputs = self.codec.encode(segments)
         source = [self.codec.tokenizer.tokens(ids) for ids in inputs]
+        options = self.search_options()
+        if stop is not None and self.stoppable:
+            options["callback"] = lambda _step: stop()
         prefix = None
         if self.codec.target_token is not None:
             prefix = [[self.codec.target_token] for _ in source]
@@ -243,13 +257,17 @@ class CTranslate2Backend:
             source,
             target_prefix=prefix,
             max_decoding_length=self.codec.max_new_tokens(inputs),
-            **self.search_options(),
+            **options,
         )
         return [[self._token_ids.get(t, self._unk) for t in r.hypotheses[0]] for r in results]
 
-    def translate_batch(self, segments: Sequence[str]) -> list[BackendOutput]:
+    def translate_batch(
+        self, segments: Sequence[str], stop: Callable[[], bool] | None = None
+    ) -> list[BackendOutput]:
         """Translate segments; blank ones give empty output without running the model."""
-        return translate_nonempty(segments, self.generate_ids, self.codec.finish)
+        return translate_nonempty(
+            segments, lambda todo: self.generate_ids(todo, stop), self.codec.finish
+        )
 
 
 def _require_conversion_tools(task: str) -> None:

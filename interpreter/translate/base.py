@@ -12,6 +12,10 @@ class TranslationError(Exception):
     """A user-facing translation problem: names the model, file or pair and what to do."""
 
 
+class TranslationCancelled(TranslationError):
+    """A translation given up half-way because its result is no longer wanted."""
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     """One translation model on disk and how to address languages in it.

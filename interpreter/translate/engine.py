@@ -16,10 +16,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from interpreter.translate.base import BackendOutput, TranslationBackend, TranslationError
+from interpreter.translate.base import (
+    BackendOutput,
+    TranslationBackend,
+    TranslationCancelled,
+    TranslationError,
+)
 from interpreter.translate.cache import TranslationCache
 from interpreter.translate.glossary import Glossary
 from interpreter.translate.sentences import reassemble, split_sentences
@@ -80,7 +85,13 @@ class TranslationEngine:
     def backend_name(self) -> str:
         return "+".join(dict.fromkeys(step.name for step in self.steps))
 
-    def translate(self, text: str) -> TranslationResult:
+    def translate(self, text: str, stop: Callable[[], bool] | None = None) -> TranslationResult:
+        """Translate ``text`` (cached when seen before).
+
+        ``stop`` is asked while the models run; once it says True the translation is
+        given up (greedy CTranslate2 decoding stops within a token) and
+        :class:`TranslationCancelled` raised, with nothing cached.
+        """
         started = time.perf_counter()
         if len(text) > MAX_INPUT_CHARACTERS:
             raise TranslationError(
@@ -91,7 +102,7 @@ class TranslationEngine:
         cached = self.cache.get(self.route_id, text, version)
         if cached is not None:
             return cached
-        translation, tokens, flags = self._translate_uncached(text)
+        translation, tokens, flags = self._translate_uncached(text, stop)
         result = TranslationResult(
             source_lang=self.source,
             target_lang=self.target,
@@ -107,7 +118,9 @@ class TranslationEngine:
             self.cache.put(self.route_id, text, version, result)
         return result
 
-    def _translate_uncached(self, text: str) -> tuple[str, int, list[str]]:
+    def _translate_uncached(
+        self, text: str, stop: Callable[[], bool] | None = None
+    ) -> tuple[str, int, list[str]]:
         segments = split_sentences(text, self.source)
         if not segments:
             return "", 0, []
@@ -120,7 +133,7 @@ class TranslationEngine:
             )
             protected = protect(mask.text if mask else segment.text, mask.next_index if mask else 1)
             masks.append(mask.merge(protected) if mask else protected)
-        outputs = self._translate_masked([m.text for m in masks])
+        outputs = self._translate_masked([m.text for m in masks], stop)
         tokens = sum(o.tokens_out for o in outputs)  # the last step's output is shown
         current = [o.text for o in outputs]
         flags: list[str] = []
@@ -139,7 +152,9 @@ class TranslationEngine:
             final.append(restored)
         return reassemble(final, segments, self.target), tokens, list(dict.fromkeys(flags))
 
-    def _translate_masked(self, texts: list[str]) -> list[BackendOutput]:
+    def _translate_masked(
+        self, texts: list[str], stop: Callable[[], bool] | None = None
+    ) -> list[BackendOutput]:
         """The last step's output for each masked sentence: cached ones from the sentence
         cache, the others (each distinct text once) as one batch through every step."""
         version = self.glossary.version if self.glossary else ""
@@ -154,7 +169,12 @@ class TranslationEngine:
         if missing:
             current = missing
             for step in self.steps:
-                outputs = step.translate_batch(current)
+                if stop is not None and getattr(step, "stoppable", False):
+                    outputs = step.translate_batch(current, stop=stop)
+                else:
+                    outputs = step.translate_batch(current)
+                if stop is not None and stop():
+                    raise TranslationCancelled(f"Translation {self.route_id} was given up.")
                 current = [o.text for o in outputs]
             for text, output in zip(missing, outputs, strict=True):
                 self.sentence_cache.put(self.route_id, text, version, output)

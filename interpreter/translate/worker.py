@@ -5,7 +5,9 @@ committed text so far; when the utterance ends, a final translation follows. Onl
 newest text of an utterance waits in the queue: if three commits arrive while a
 translation runs, the next translation covers all three (the older requests are
 dropped and counted, never the utterance's final one). Final translations go before
-the growing text of utterances still being spoken.
+the growing text of utterances still being spoken, and the final or revised text of an
+utterance stops a running translation of its older text (greedy CTranslate2 search
+stops within a token).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from interpreter.events import (
     TranslationEvent,
     UtteranceEnded,
 )
-from interpreter.translate.base import TranslationError
+from interpreter.translate.base import TranslationCancelled, TranslationError
 from interpreter.translate.engine import TranslationEngine
 
 logger = logging.getLogger(__name__)
@@ -64,7 +66,10 @@ class TranslationWorker:
         self._cond = threading.Condition()
         self._stopping = False
         self._thread: threading.Thread | None = None
+        self._running: _Job | None = None
+        self._give_up = threading.Event()  # the running job's result is no longer wanted
         self.superseded = 0
+        self.cancelled = 0
 
     def start(self) -> None:
         self._thread = threading.Thread(
@@ -112,7 +117,22 @@ class TranslationWorker:
             if previous is not None:
                 self.superseded += 1
             self._pending[job.source.utterance_id] = job
+            running = self._running
+            if running is not None and self._overtakes(job, running):
+                self._give_up.set()
             self._cond.notify_all()
+
+    @staticmethod
+    def _overtakes(job: _Job, running: _Job) -> bool:
+        """Whether ``job`` makes the running translation useless: the same utterance's
+        final or revised text, which differs from the text being translated (the same
+        text comes from the cache once the running one is done)."""
+        return (
+            job.source.utterance_id == running.source.utterance_id
+            and not running.final
+            and (job.final or isinstance(job.source, RevisedText))
+            and job.text != running.text
+        )
 
     def _run(self) -> None:
         while True:
@@ -121,7 +141,13 @@ class TranslationWorker:
                 if not self._pending:
                     return
                 job = self._pending.pop(self._next_utterance())
-            self._translate(job)
+                self._running = job
+                self._give_up.clear()
+            try:
+                self._translate(job)
+            finally:
+                with self._cond:
+                    self._running = None
 
     def _next_utterance(self) -> int:
         """The utterance to translate next: finished utterances first (their final
@@ -146,7 +172,11 @@ class TranslationWorker:
             )
             return
         try:
-            result = engine.translate(job.text)
+            result = engine.translate(job.text, stop=self._give_up.is_set)
+        except TranslationCancelled:
+            self.cancelled += 1
+            logger.debug("gave up translating utterance %d: newer text came", event.utterance_id)
+            return
         except TranslationError as exc:
             self._emit_error(job, target_lang, str(exc))
             return
