@@ -1,0 +1,70 @@
+"""The model ladder's streaming cost model (benchmarks/ladder_cost.py): arithmetic only."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "ladder_cost.py"
+
+
+@pytest.fixture(scope="module")
+def cost():
+    # benchmarks/ is not a package: load the module from its file. Dataclasses look their
+    # module up in sys.modules, so it is registered while the tests use it.
+    spec = importlib.util.spec_from_file_location("ladder_cost", _PATH)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.modules.pop(spec.name, None)
+
+
+def test_decoder_line_separates_setup_from_per_token_cost(cost):
+    # 8 tokens in 0.30 s and 32 in 0.90 s: 25 ms a token on top of 0.10 s of setup.
+    setup, per_token = cost.decoder_line(8, 0.30, 32, 0.90)
+    assert per_token == pytest.approx(0.025)
+    assert setup == pytest.approx(0.10)
+
+
+def test_decoder_line_never_goes_negative_on_noisy_figures(cost):
+    # The long decode measured faster than the short one (a noisy machine).
+    setup, per_token = cost.decoder_line(8, 0.50, 32, 0.40)
+    assert per_token == 0.0
+    assert setup == pytest.approx(0.50)
+    with pytest.raises(ValueError):
+        cost.decoder_line(32, 0.9, 8, 0.3)
+
+
+def test_streaming_rtf_is_decodes_per_second_times_decode_cost(cost):
+    load = cost.StreamingLoad(decodes_per_second=1.5, tokens_per_decode=20, window_seconds=10)
+    timing = cost.ModelTiming(
+        encoder_seconds=0.2, decoder_setup_seconds=0.05, decoder_token_seconds=0.01
+    )
+    assert cost.seconds_per_decode(load, timing) == pytest.approx(0.2 + 0.05 + 20 * 0.01)
+    assert cost.streaming_rtf(load, timing) == pytest.approx(1.5 * 0.45)
+
+
+def test_documented_load_is_the_base_streaming_run(cost):
+    load = cost.StreamingLoad()
+    assert load.decodes_per_second == pytest.approx(113 / 88.1)
+    assert load.window_seconds == 10.0
+
+
+def test_amdahl_estimate_follows_the_measured_speed_up(cost):
+    # 1.0 s on one thread, 0.6 s on two: 80 % parallel, so 0.2 + 0.8 / 4 on four.
+    assert cost.amdahl_seconds(1.0, 0.6, 4) == pytest.approx(0.4)
+    assert cost.amdahl_seconds(1.0, 0.6, 2) == pytest.approx(0.6)
+    # Perfect scaling halves again; a slowdown on two threads is treated as serial.
+    assert cost.amdahl_seconds(1.0, 0.5, 8) == pytest.approx(0.125)
+    assert cost.amdahl_seconds(1.0, 1.2, 8) == pytest.approx(1.0)
+
+
+def test_threads_per_decode_and_headroom(cost):
+    assert [cost.threads_per_decode(c) for c in (1, 2, 4, 8)] == [1, 1, 2, 4]
+    assert cost.keeps_up(0.5) and not cost.keeps_up(0.51)
