@@ -13,6 +13,10 @@ the speech, not of the model size: they are measured once, on Whisper base
 (``benchmarks/streaming_latency.py``, docs/benchmarks.md), and carried over to the other
 sizes. The encoder and decoder costs are measured per size (``benchmarks/model_ladder.py``).
 
+On a shared machine every timing can be inflated by other work, but sizes timed in the
+same run are inflated alike, so the sturdier figure is relative: a size's seconds per
+decode over base's, times the real-time factor streaming really measured for base.
+
 The project's decoders run as two workers (``AsrOptions.workers``), each on half the
 cores, so a machine of ``c`` cores decodes on ``c // 2`` threads per decode.
 
@@ -46,6 +50,8 @@ class StreamingLoad:
     tokens_per_decode: float = 24.0
     #: Encoder window of a typical decode: the audio plus 1 s, at least 10 s.
     window_seconds: float = 10.0
+    #: Base's measured real-time factor in that run (2 cores: one thread per decode).
+    base_rtf: float = 0.68
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,13 @@ def seconds_per_decode(load: StreamingLoad, timing: ModelTiming) -> float:
 def streaming_rtf(load: StreamingLoad, timing: ModelTiming) -> float:
     """Whisper compute seconds per second of audio at the streaming cadence."""
     return load.decodes_per_second * seconds_per_decode(load, timing)
+
+
+def relative_rtf(load: StreamingLoad, timing: ModelTiming, base_one_thread: ModelTiming) -> float:
+    """Base's measured real-time factor scaled by this model's cost per decode relative to
+    base's on one thread (both timed in the same run)."""
+    ratio = seconds_per_decode(load, timing) / seconds_per_decode(load, base_one_thread)
+    return load.base_rtf * ratio
 
 
 def amdahl_seconds(one_thread: float, two_threads: float, threads: int) -> float:

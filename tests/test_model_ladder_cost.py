@@ -54,6 +54,15 @@ def test_documented_load_is_the_base_streaming_run(cost):
     load = cost.StreamingLoad()
     assert load.decodes_per_second == pytest.approx(113 / 88.1)
     assert load.window_seconds == 10.0
+    assert load.base_rtf == 0.68
+
+
+def test_relative_rtf_scales_the_measured_base_by_the_cost_ratio(cost):
+    load = cost.StreamingLoad(tokens_per_decode=10, base_rtf=0.6)
+    base = cost.ModelTiming(0.2, 0.0, 0.01)  # 0.3 s per decode
+    bigger = cost.ModelTiming(0.6, 0.1, 0.02)  # 0.9 s per decode: three times base
+    assert cost.relative_rtf(load, bigger, base) == pytest.approx(1.8)
+    assert cost.relative_rtf(load, base, base) == pytest.approx(0.6)
 
 
 def test_amdahl_estimate_follows_the_measured_speed_up(cost):
