@@ -89,11 +89,14 @@ def streaming_rtf(load: StreamingLoad, timing: ModelTiming) -> float:
     return load.decodes_per_second * seconds_per_decode(load, timing)
 
 
-def relative_rtf(load: StreamingLoad, timing: ModelTiming, base_one_thread: ModelTiming) -> float:
-    """Base's measured real-time factor scaled by this model's cost per decode relative to
-    base's on one thread (both timed in the same run)."""
-    ratio = seconds_per_decode(load, timing) / seconds_per_decode(load, base_one_thread)
-    return load.base_rtf * ratio
+def relative_rtf(
+    load: StreamingLoad, model: ModelTiming, base: ModelTiming, thread_speedup: float = 1.0
+) -> float:
+    """Base's measured real-time factor times the model's cost per decode relative to
+    base's, both on one thread and timed in the same run, divided by the model's own
+    speed-up on the threads it gets."""
+    ratio = seconds_per_decode(load, model) / seconds_per_decode(load, base)
+    return load.base_rtf * ratio / thread_speedup
 
 
 def amdahl_seconds(one_thread: float, two_threads: float, threads: int) -> float:

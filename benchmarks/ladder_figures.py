@@ -4,6 +4,7 @@ derived from it (``ladder_cost.py``) and the printed tables."""
 from __future__ import annotations
 
 import os
+import statistics
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -94,22 +95,48 @@ def streaming_figures(
 
 
 def add_relative(results: dict[str, Any], load: StreamingLoad) -> None:
-    """Each size's RTF as base's measured one times the cost ratio (same run, base on one
-    thread); the sturdy figure on a busy machine."""
-    base = results["sizes"].get("base", {}).get("streaming", {}).get("1")
+    """Each size's RTF as base's measured one times the size's cost relative to base (CPU
+    time on one thread: the busy machine's time-slicing left out), over the size's own
+    wall-time speed-up on more threads; the sturdy figure on a busy machine."""
+    base = results["sizes"].get("base", {}).get("measured", {}).get("1")
     if base is None:
         return
-    base_timing = ModelTiming(
-        base["encoder_seconds"], base["decoder_setup_seconds"], base["decoder_token_seconds"]
-    )
+    base_timing = timing_of(base, clock="cpu")
     for entry in results["sizes"].values():
+        one = entry["measured"].get("1")
+        if one is None:
+            continue
+        on_one_thread = entry["streaming"]["1"]["decode_s"]
         for figures in entry["streaming"].values():
-            timing = ModelTiming(
-                figures["encoder_seconds"],
-                figures["decoder_setup_seconds"],
-                figures["decoder_token_seconds"],
+            speedup = on_one_thread / figures["decode_s"]
+            figures["speedup"] = speedup
+            figures["rtf_relative"] = relative_rtf(
+                load, timing_of(one, clock="cpu"), base_timing, speedup
             )
-            figures["rtf_relative"] = relative_rtf(load, timing, base_timing)
+
+
+def merge_rounds(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """One worker's figures over several rounds: the least time of each, the most memory."""
+
+    def least(key: str) -> dict[str, dict[str, float]]:
+        return {
+            name: {
+                "median": statistics.median(r[key][name]["median"] for r in rounds),
+                "best": min(r[key][name]["best"] for r in rounds),
+                "cpu": min(r[key][name]["cpu"] for r in rounds),
+            }
+            for name in rounds[0][key]
+        }
+
+    return {
+        "threads": rounds[0]["threads"],
+        "load_s": min(r["load_s"] for r in rounds),
+        "rss_loaded_mb": max(r["rss_loaded_mb"] for r in rounds),
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in rounds),
+        "encoder_s": least("encoder_s"),
+        "decoder_s": least("decoder_s"),
+        "rounds": rounds,
+    }
 
 
 def validation(
@@ -163,9 +190,10 @@ def print_streaming(results: dict[str, Any]) -> None:
         f"{load['tokens_per_decode']:.0f} beam-{STREAMING_BEAM} tokens. The engine's two "
         "workers each get half the cores: 1 thread per decode on 2 cores. Per cell: seconds "
         "per decode, RTF from this run's timings, and (in brackets) base's measured RTF "
-        f"{load['base_rtf']} times the cost relative to base on one thread. ~: Amdahl "
-        f"estimate from 1 and 2 threads; *: over {HEADROOM_RTF}. Last column: RTF from "
-        "CPU time on one thread, as on a free core."
+        f"{load['base_rtf']} times the cost relative to base (CPU time, one thread) over "
+        "the size's own speed-up on more threads. ~: Amdahl estimate from 1 and 2 threads; "
+        f"*: over {HEADROOM_RTF}. Last column: RTF from CPU time on one thread, as on a "
+        "free core."
     )
     columns = sorted({int(t) for e in results["sizes"].values() for t in e["streaming"]})
     header = " ".join(f"{f'{2 * t} cores ({t} thr)':>24}" for t in columns)

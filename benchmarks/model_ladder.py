@@ -14,10 +14,10 @@ whisper_engine.py``):
   cost per token;
 * the process's peak RSS (model loaded, 30 s encoded, beam-5 decode done).
 
-Figures are the best of ``--runs`` runs after a warm-up (the medians are in the JSON): on
-a shared machine other work only ever adds time. The process's CPU time is recorded too:
-on one thread it is what the work takes on a free core. The timed features and the
-weights are random; only speed and memory mean anything.
+Figures are the best of ``--runs`` runs after a warm-up, over ``--rounds`` rounds (the
+medians are in the JSON): on a shared machine other work only ever adds time. The
+process's CPU time is recorded too: on one thread it is what the work takes on a free
+core. The timed features and the weights are random; only speed and memory mean anything.
 
 From these figures and the streaming load measured on Whisper base, ``ladder_cost.py``
 estimates each size's real-time factor at the default cadence, per thread count, both
@@ -55,6 +55,7 @@ from ladder_figures import (  # noqa: E402
     STREAMING_WINDOW,
     WINDOWS,
     add_relative,
+    merge_rounds,
     print_tables,
     streaming_figures,
     validation,
@@ -154,6 +155,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sizes", default=",".join(SIZES), help="comma-separated sizes")
     parser.add_argument("--threads", default="1,2", help="comma-separated thread counts")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per figure")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="time every size this many times, keep the best"
+    )
     parser.add_argument("--cache", type=Path, default=REPO / ".bench-cache")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     parser.add_argument(
@@ -189,15 +193,20 @@ def main() -> int:
         logger.info("model %s ...", name)
         folders[name] = ensure_model(SIZES[name], args.cache)
     results: dict[str, Any] = {"load": asdict(load), "cpu_count": os.cpu_count(), "sizes": {}}
+    rounds: dict[str, dict[str, list]] = {n: {str(t): [] for t in threads} for n in folders}
+    # Rounds go through all sizes in turn, so a busy spell of the machine hits one round
+    # of each size rather than every round of one.
+    for round_number in range(1, args.rounds + 1):
+        for name, folder in folders.items():
+            for t in threads:
+                logger.info("round %d: timing %s on %d thread(s) ...", round_number, name, t)
+                rounds[name][str(t)].append(run_worker(folder, t, args.runs))
     for name, folder in folders.items():
-        measured = {}
-        for t in threads:
-            logger.info("timing %s on %d thread(s) ...", name, t)
-            measured[t] = run_worker(folder, t, args.runs)
+        measured = {t: merge_rounds(r) for t, r in rounds[name].items()}
         results["sizes"][name] = {
             "int8_mb": model_megabytes(folder),
-            "measured": {str(t): m for t, m in measured.items()},
-            "streaming": streaming_figures({str(t): m for t, m in measured.items()}, load),
+            "measured": measured,
+            "streaming": streaming_figures(measured, load),
         }
     add_relative(results, load)
     results["validation"] = validation(results, streaming, source, load)

@@ -63,6 +63,8 @@ def test_relative_rtf_scales_the_measured_base_by_the_cost_ratio(cost):
     bigger = cost.ModelTiming(0.6, 0.1, 0.02)  # 0.9 s per decode: three times base
     assert cost.relative_rtf(load, bigger, base) == pytest.approx(1.8)
     assert cost.relative_rtf(load, base, base) == pytest.approx(0.6)
+    # Twice as fast on more threads: half the real-time factor.
+    assert cost.relative_rtf(load, bigger, base, thread_speedup=2.0) == pytest.approx(0.9)
 
 
 def test_amdahl_estimate_follows_the_measured_speed_up(cost):
