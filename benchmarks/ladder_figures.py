@@ -29,6 +29,9 @@ STREAMING_BEAM = 5  # AsrOptions.beam_size and final_beam_size
 SHORT_TOKENS, LONG_TOKENS = 8, 32
 #: Thread counts estimated (Amdahl) when only 1 and 2 were measured.
 ESTIMATED_THREADS = (4, 8)
+#: A multi-threaded run whose process got less of its threads' time than this (percent)
+#: shared its cores with other work.
+CROWDED_SHARE = 90
 
 
 def timing_of(
@@ -222,15 +225,27 @@ def print_tables(results: dict[str, Any], threads: list[int]) -> None:
         print("\nOne thread, CPU time of the process (what a free core would take)")
         print_size_rows(results, [1], "cpu")
     print_streaming(results)
-    check = results.get("validation")
-    if check:
+    print()
+    for check in results.get("validation", []):
         on_free_core = check.get("estimated_rtf_cpu")
         cpu = f" (from CPU time {on_free_core:.2f})" if on_free_core is not None else ""
         print(
-            f"\nCheck on Whisper base, {check['threads_per_decode']} thread(s) per decode, "
+            f"Check on Whisper base, {check['threads_per_decode']} thread(s) per decode, "
             f"{check['decodes_per_second']:.2f} decodes per second of audio: estimated RTF "
             f"{check['estimated_rtf']:.2f}{cpu}, measured by streaming_latency.py "
             f"{check['measured_rtf']:.2f} ({check['source']})"
+        )
+    crowded = [
+        f"{name} ({cpu_share(m):.0f} %)"
+        for name, entry in results["sizes"].items()
+        for t, m in entry["measured"].items()
+        if int(t) > 1 and cpu_share(m) < CROWDED_SHARE
+    ]
+    if crowded:
+        print(
+            "Runs on more than one thread that never had their cores to themselves (CPU "
+            f"share): {', '.join(crowded)}. Their figures, and the ~ estimates made from "
+            "them, show the machine's other work rather than what more cores give."
         )
     missing = [t for t in (1, 2, 4, 8) if t not in threads and t > (os.cpu_count() or 1)]
     if missing:

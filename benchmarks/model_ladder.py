@@ -25,8 +25,9 @@ from this run's timings and as base's measured real-time factor times the size's
 relative to base (the figure that survives a busy machine). Thread counts this machine
 lacks are Amdahl estimates from 1 and 2 threads, marked ``~``.
 
-    .venv/bin/python benchmarks/model_ladder.py --threads 1,2 --json out.json \\
+    .venv/bin/python benchmarks/model_ladder.py --threads 1,2 --rounds 2 --json out.json \\
         --streaming-json streaming.json   # from streaming_latency.py --json, to validate
+    .venv/bin/python benchmarks/model_ladder.py --from-json out.json   # tables again
 """
 
 from __future__ import annotations
@@ -163,8 +164,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--streaming-json",
         type=Path,
-        help="streaming_latency.py --json output to check the estimate for base against "
-        "(default: the figures in docs/benchmarks.md)",
+        help="streaming_latency.py --json output to check the estimate for base against, "
+        "besides the figures in docs/benchmarks.md",
+    )
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        help="print the tables of an earlier --json run, measuring nothing",
     )
     parser.add_argument(
         "--tokens-per-decode", type=float, default=StreamingLoad().tokens_per_decode
@@ -183,16 +189,35 @@ def main() -> int:
     if unknown:
         raise SystemExit(f"Unknown sizes {unknown}; known: {', '.join(SIZES)}")
     threads = [int(t) for t in args.threads.split(",")]
-    streaming, source = DOCUMENTED_STREAMING, "docs/benchmarks.md, 2026-12-01"
+    references = [(DOCUMENTED_STREAMING, "docs/benchmarks.md, 2026-12-01")]
     if args.streaming_json:
-        streaming = json.loads(args.streaming_json.read_text("utf-8"))["summary"]
-        source = str(args.streaming_json)
+        summary = json.loads(args.streaming_json.read_text("utf-8"))["summary"]
+        references.append((summary, str(args.streaming_json)))
     load = StreamingLoad(tokens_per_decode=args.tokens_per_decode, window_seconds=STREAMING_WINDOW)
+    if args.from_json:
+        results = json.loads(args.from_json.read_text("utf-8"))
+        threads = sorted({int(t) for e in results["sizes"].values() for t in e["measured"]})
+    else:
+        results = measure_all(args, threads)
+    results["load"] = asdict(load)
+    for entry in results["sizes"].values():
+        entry["streaming"] = streaming_figures(entry["measured"], load)
+    add_relative(results, load)
+    checks = [validation(results, summary, source, load) for summary, source in references]
+    results["validation"] = [check for check in checks if check]
+    print_tables(results, threads)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+def measure_all(args: argparse.Namespace, threads: list[int]) -> dict[str, Any]:
+    """Build what is missing, then time every size on every thread count in a worker."""
     folders = {}
     for name in args.sizes.split(","):
         logger.info("model %s ...", name)
         folders[name] = ensure_model(SIZES[name], args.cache)
-    results: dict[str, Any] = {"load": asdict(load), "cpu_count": os.cpu_count(), "sizes": {}}
+    results: dict[str, Any] = {"cpu_count": os.cpu_count(), "sizes": {}}
     rounds: dict[str, dict[str, list]] = {n: {str(t): [] for t in threads} for n in folders}
     # Rounds go through all sizes in turn, so a busy spell of the machine hits one round
     # of each size rather than every round of one.
@@ -203,17 +228,8 @@ def main() -> int:
                 rounds[name][str(t)].append(run_worker(folder, t, args.runs))
     for name, folder in folders.items():
         measured = {t: merge_rounds(r) for t, r in rounds[name].items()}
-        results["sizes"][name] = {
-            "int8_mb": model_megabytes(folder),
-            "measured": measured,
-            "streaming": streaming_figures(measured, load),
-        }
-    add_relative(results, load)
-    results["validation"] = validation(results, streaming, source, load)
-    print_tables(results, threads)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2))
-    return 0
+        results["sizes"][name] = {"int8_mb": model_megabytes(folder), "measured": measured}
+    return results
 
 
 if __name__ == "__main__":
