@@ -99,6 +99,12 @@ def relative_rtf(
     return load.base_rtf * ratio / thread_speedup
 
 
+def least_rtf(rtf_one_thread: float, threads: int) -> float:
+    """The real-time factor ``threads`` threads per decode could give at best: perfect
+    scaling. A bound, not an estimate: a size over the headroom here is over it for sure."""
+    return rtf_one_thread / threads
+
+
 def amdahl_seconds(one_thread: float, two_threads: float, threads: int) -> float:
     """Estimated time on ``threads`` threads from times measured on one and two.
 

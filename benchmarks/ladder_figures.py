@@ -14,6 +14,7 @@ from ladder_cost import (
     StreamingLoad,
     amdahl_seconds,
     decoder_line,
+    least_rtf,
     relative_rtf,
     seconds_per_decode,
     streaming_rtf,
@@ -110,12 +111,12 @@ def add_relative(results: dict[str, Any], load: StreamingLoad) -> None:
         if one is None:
             continue
         on_one_thread = entry["streaming"]["1"]["decode_s"]
-        for figures in entry["streaming"].values():
+        relative_one = relative_rtf(load, timing_of(one, clock="cpu"), base_timing)
+        for threads, figures in entry["streaming"].items():
             speedup = on_one_thread / figures["decode_s"]
             figures["speedup"] = speedup
-            figures["rtf_relative"] = relative_rtf(
-                load, timing_of(one, clock="cpu"), base_timing, speedup
-            )
+            figures["rtf_relative"] = relative_one / speedup
+            figures["rtf_least"] = least_rtf(relative_one, int(threads))
 
 
 def merge_rounds(rounds: list[dict[str, Any]]) -> dict[str, Any]:
@@ -218,6 +219,23 @@ def print_streaming(results: dict[str, Any]) -> None:
         print(f"{name:15} {' '.join(cells)}")
 
 
+def print_least(results: dict[str, Any]) -> None:
+    columns = sorted({int(t) for e in results["sizes"].values() for t in e["streaming"]})
+    print(
+        "\nThe least RTF more cores could give: the base-relative figure on one thread over "
+        "the threads per decode (perfect scaling; a bound, not an estimate)"
+    )
+    print(f"{'model':15} " + " ".join(f"{f'{2 * t} cores':>9}" for t in columns))
+    for name, entry in results["sizes"].items():
+        cells = [
+            f"{entry['streaming'][str(t)]['rtf_least']:9.2f}"
+            if "rtf_least" in entry["streaming"].get(str(t), {})
+            else " " * 9
+            for t in columns
+        ]
+        print(f"{name:15} {' '.join(cells)}")
+
+
 def print_tables(results: dict[str, Any], threads: list[int]) -> None:
     print("\nPer size and thread count: best wall time of the timed runs, seconds unless marked")
     print_size_rows(results, threads, "best")
@@ -225,6 +243,7 @@ def print_tables(results: dict[str, Any], threads: list[int]) -> None:
         print("\nOne thread, CPU time of the process (what a free core would take)")
         print_size_rows(results, [1], "cpu")
     print_streaming(results)
+    print_least(results)
     print()
     for check in results.get("validation", []):
         on_free_core = check.get("estimated_rtf_cpu")

@@ -23,7 +23,8 @@ From these figures and the streaming load measured on Whisper base, ``ladder_cos
 estimates each size's real-time factor at the default cadence, per thread count, both
 from this run's timings and as base's measured real-time factor times the size's cost
 relative to base (the figure that survives a busy machine). Thread counts this machine
-lacks are Amdahl estimates from 1 and 2 threads, marked ``~``.
+lacks are Amdahl estimates from 1 and 2 threads, marked ``~``; beside them, the least
+real-time factor perfect scaling could give, a bound that needs no bigger machine.
 
     .venv/bin/python benchmarks/model_ladder.py --threads 1,2 --rounds 2 --json out.json \\
         --streaming-json streaming.json   # from streaming_latency.py --json, to validate

@@ -67,6 +67,11 @@ def test_relative_rtf_scales_the_measured_base_by_the_cost_ratio(cost):
     assert cost.relative_rtf(load, bigger, base, thread_speedup=2.0) == pytest.approx(0.9)
 
 
+def test_least_rtf_is_perfect_scaling(cost):
+    assert cost.least_rtf(2.0, 4) == pytest.approx(0.5)
+    assert cost.least_rtf(0.7, 1) == pytest.approx(0.7)
+
+
 def test_amdahl_estimate_follows_the_measured_speed_up(cost):
     # 1.0 s on one thread, 0.6 s on two: 80 % parallel, so 0.2 + 0.8 / 4 on four.
     assert cost.amdahl_seconds(1.0, 0.6, 4) == pytest.approx(0.4)
