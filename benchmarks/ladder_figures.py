@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import textwrap
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -33,6 +34,11 @@ ESTIMATED_THREADS = (4, 8)
 #: A multi-threaded run whose process got less of its threads' time than this (percent)
 #: shared its cores with other work.
 CROWDED_SHARE = 90
+
+
+def say(text: str) -> None:
+    """Print prose wrapped to the width of the tables."""
+    print(textwrap.fill(text, width=100))
 
 
 def timing_of(
@@ -188,8 +194,9 @@ def print_size_rows(results: dict[str, Any], threads: list[int], clock: str) -> 
 
 def print_streaming(results: dict[str, Any]) -> None:
     load = results["load"]
-    print(
-        f"\nStreaming at the default cadence: {load['decodes_per_second']:.2f} decodes per "
+    print()
+    say(
+        f"Streaming at the default cadence: {load['decodes_per_second']:.2f} decodes per "
         f"second of audio, each a {load['window_seconds']:.0f} s encode and "
         f"{load['tokens_per_decode']:.0f} beam-{STREAMING_BEAM} tokens. The engine's two "
         "workers each get half the cores: 1 thread per decode on 2 cores. Per cell: seconds "
@@ -221,8 +228,9 @@ def print_streaming(results: dict[str, Any]) -> None:
 
 def print_least(results: dict[str, Any]) -> None:
     columns = sorted({int(t) for e in results["sizes"].values() for t in e["streaming"]})
-    print(
-        "\nThe least RTF more cores could give: the base-relative figure on one thread over "
+    print()
+    say(
+        "The least RTF more cores could give: the base-relative figure on one thread over "
         "the threads per decode (perfect scaling; a bound, not an estimate)"
     )
     print(f"{'model':15} " + " ".join(f"{f'{2 * t} cores':>9}" for t in columns))
@@ -248,7 +256,7 @@ def print_tables(results: dict[str, Any], threads: list[int]) -> None:
     for check in results.get("validation", []):
         on_free_core = check.get("estimated_rtf_cpu")
         cpu = f" (from CPU time {on_free_core:.2f})" if on_free_core is not None else ""
-        print(
+        say(
             f"Check on Whisper base, {check['threads_per_decode']} thread(s) per decode, "
             f"{check['decodes_per_second']:.2f} decodes per second of audio: estimated RTF "
             f"{check['estimated_rtf']:.2f}{cpu}, measured by streaming_latency.py "
@@ -261,14 +269,14 @@ def print_tables(results: dict[str, Any], threads: list[int]) -> None:
         if int(t) > 1 and cpu_share(m) < CROWDED_SHARE
     ]
     if crowded:
-        print(
+        say(
             "Runs on more than one thread that never had their cores to themselves (CPU "
             f"share): {', '.join(crowded)}. Their figures, and the ~ estimates made from "
             "them, show the machine's other work rather than what more cores give."
         )
     missing = [t for t in (1, 2, 4, 8) if t not in threads and t > (os.cpu_count() or 1)]
     if missing:
-        print(
+        say(
             f"Measured on {os.cpu_count()} cores: {', '.join(map(str, missing))} threads need "
             "a bigger machine (the ~ columns estimate them)."
         )
