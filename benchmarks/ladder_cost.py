@@ -21,7 +21,8 @@ The project's decoders run as two workers (``AsrOptions.workers``), each on half
 cores, so a machine of ``c`` cores decodes on ``c // 2`` threads per decode.
 
 Thread counts the benchmark machine does not have are estimated with Amdahl's law from
-the 1- and 2-thread figures; such figures are estimates, not measurements.
+the 1- and 2-thread figures; such figures are estimates, not measurements. What perfect
+scaling would give is a bound instead: no number of threads does better.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from dataclasses import dataclass
 HEADROOM_RTF = 0.5
 #: Whisper workers of the streaming engine (``AsrOptions.workers``).
 WORKERS = 2
+#: The streaming benchmark on Whisper base, docs/benchmarks.md (2026-12-01 rerun, 2 cores).
+BASE_STREAMING = {"decodes": 113, "audio_seconds": 88.1, "asr_rtf": 0.68, "threads": 2}
 
 
 @dataclass(frozen=True)
@@ -43,15 +46,15 @@ class StreamingLoad:
     88 s of audio, tentative updates every 0.5 s).
     """
 
-    #: Decodes per second of audio: 113 decodes in 88.1 s (the 2026-12-01 rerun).
-    decodes_per_second: float = 113 / 88.1
+    #: Decodes per second of audio: 113 decodes in 88.1 s.
+    decodes_per_second: float = BASE_STREAMING["decodes"] / BASE_STREAMING["audio_seconds"]
     #: Decoder steps per decode, forced prefix included: 0.22 s of decoding per decode at
     #: about 9 ms per beam-5 token on the same run's layout.
     tokens_per_decode: float = 24.0
     #: Encoder window of a typical decode: the audio plus 1 s, at least 10 s.
     window_seconds: float = 10.0
     #: Base's measured real-time factor in that run (2 cores: one thread per decode).
-    base_rtf: float = 0.68
+    base_rtf: float = BASE_STREAMING["asr_rtf"]
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from ladder_cost import (
     StreamingLoad,
     amdahl_seconds,
     decoder_line,
+    keeps_up,
     least_rtf,
     relative_rtf,
     seconds_per_decode,
@@ -218,7 +219,7 @@ def print_streaming(results: dict[str, Any]) -> None:
                 continue
             mark = "~" if s["estimated"] else " "
             relative = s.get("rtf_relative")
-            over = "*" if (relative if relative is not None else s["rtf"]) > HEADROOM_RTF else " "
+            over = " " if keeps_up(relative if relative is not None else s["rtf"]) else "*"
             scaled = f"({relative:5.2f})" if relative is not None else " " * 7
             cells.append(f"{mark}{s['decode_s']:6.2f} s {s['rtf']:5.2f} {scaled}{over}".rjust(24))
         on_free_core = entry["streaming"].get("1", {}).get("rtf_cpu")

@@ -49,7 +49,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ladder_cost import StreamingLoad  # noqa: E402
+from ladder_cost import BASE_STREAMING, StreamingLoad  # noqa: E402
 from ladder_figures import (  # noqa: E402
     BEAMS,
     LONG_TOKENS,
@@ -65,9 +65,6 @@ from ladder_figures import (  # noqa: E402
 from ladder_models import SIZES, ensure_model, model_megabytes  # noqa: E402
 
 logger = logging.getLogger("model_ladder")
-
-#: Measured figures of docs/benchmarks.md (2026-12-01 rerun), used without --streaming-json.
-DOCUMENTED_STREAMING = {"decodes": 113, "audio_seconds": 88.1, "asr_rtf": 0.68, "threads": 2}
 
 
 def timed(call: Any, runs: int) -> dict[str, float]:
@@ -190,7 +187,7 @@ def main() -> int:
     if unknown:
         raise SystemExit(f"Unknown sizes {unknown}; known: {', '.join(SIZES)}")
     threads = [int(t) for t in args.threads.split(",")]
-    references = [(DOCUMENTED_STREAMING, "docs/benchmarks.md, 2026-12-01")]
+    references = [(BASE_STREAMING, "docs/benchmarks.md, 2026-12-01")]
     if args.streaming_json:
         summary = json.loads(args.streaming_json.read_text("utf-8"))["summary"]
         references.append((summary, str(args.streaming_json)))
