@@ -167,9 +167,9 @@ def ensure_model(size: WhisperSize, cache: Path) -> Path:
     converter = _random_converter(source, generation)
     converter.convert(str(staging / "model"), quantization="int8", force=True)
     vocabulary = staging / "model" / "vocabulary.json"
-    expected = len(json.loads(vocabulary.read_text("utf-8")))
-    if expected != size.vocab_size:
-        raise RuntimeError(f"{size.name}: converted vocabulary has {expected} tokens")
+    converted = len(json.loads(vocabulary.read_text("utf-8")))
+    if converted != size.vocab_size:
+        raise RuntimeError(f"{size.name}: the converted vocabulary has {converted} tokens")
     record = {"size": size.name, "seed": SEED, "build_s": time.perf_counter() - started}
     (staging / "model" / _DONE_MARKER).write_text(json.dumps(record), "utf-8")
     shutil.rmtree(target, ignore_errors=True)

@@ -1,21 +1,24 @@
-"""The model ladder's streaming cost model (benchmarks/ladder_cost.py): arithmetic only."""
+"""The model ladder (benchmarks/): the streaming cost model's arithmetic and the widened
+Whisper vocabulary of large-v3-turbo. Nothing is timed here."""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
-_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "ladder_cost.py"
+_BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
-@pytest.fixture(scope="module")
-def cost():
+def _load(name: str) -> Iterator[ModuleType]:
     # benchmarks/ is not a package: load the module from its file. Dataclasses look their
     # module up in sys.modules, so it is registered while the tests use it.
-    spec = importlib.util.spec_from_file_location("ladder_cost", _PATH)
+    spec = importlib.util.spec_from_file_location(name, _BENCHMARKS / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     try:
@@ -23,6 +26,16 @@ def cost():
         yield module
     finally:
         sys.modules.pop(spec.name, None)
+
+
+@pytest.fixture(scope="module")
+def cost() -> Iterator[ModuleType]:
+    yield from _load("ladder_cost")
+
+
+@pytest.fixture(scope="module")
+def ladder_models() -> Iterator[ModuleType]:
+    yield from _load("ladder_models")
 
 
 def test_decoder_line_separates_setup_from_per_token_cost(cost):
@@ -84,3 +97,46 @@ def test_amdahl_estimate_follows_the_measured_speed_up(cost):
 def test_threads_per_decode_and_headroom(cost):
     assert [cost.threads_per_decode(c) for c in (1, 2, 4, 8)] == [1, 1, 2, 4]
     assert cost.keeps_up(0.5) and not cost.keeps_up(0.51)
+
+
+def _token_ids(folder: Path) -> dict[str, int]:
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    names = ("<|en|>", "<|su|>", "<|yue|>", "<|translate|>", "<|transcribe|>", "<|notimestamps|>")
+    return {name: tokenizer.token_to_id(name) for name in names}
+
+
+def test_large_v3_vocabulary_gets_its_language_token_where_large_v3_has_it(ladder_models, tmp_path):
+    base_dir, turbo_dir = tmp_path / "base", tmp_path / "turbo"
+    base_dir.mkdir()
+    turbo_dir.mkdir()
+    base = ladder_models.write_tokenizer(ladder_models.SIZES["base"], base_dir)
+    turbo = ladder_models.write_tokenizer(ladder_models.SIZES["large-v3-turbo"], turbo_dir)
+
+    # Base's vocabulary is copied as it is; large-v3's has <|yue|> after <|su|> and every
+    # task token one further on, as in openai/whisper-large-v3.
+    assert _token_ids(base_dir) == {
+        "<|en|>": 50259,
+        "<|su|>": 50357,
+        "<|yue|>": None,
+        "<|translate|>": 50358,
+        "<|transcribe|>": 50359,
+        "<|notimestamps|>": 50363,
+    }
+    assert _token_ids(turbo_dir) == {
+        "<|en|>": 50259,
+        "<|su|>": 50357,
+        "<|yue|>": 50358,
+        "<|translate|>": 50359,
+        "<|transcribe|>": 50360,
+        "<|notimestamps|>": 50364,
+    }
+    assert len(base["lang_ids"]) == 99 and len(turbo["lang_ids"]) == 100
+    assert 50358 in turbo["lang_ids"] and 50358 not in base["lang_ids"]
+    # The suppressed task tokens move with them; ordinary tokens stay.
+    assert turbo["suppress_ids"][-5:] == [50359, 50360, 50361, 50362, 50363]
+    assert turbo["suppress_ids"][:5] == base["suppress_ids"][:5]
+    template = json.loads((turbo_dir / "tokenizer.json").read_text("utf-8"))
+    start = template["post_processor"]["special_tokens"]["<|notimestamps|>"]["ids"]
+    assert start == [50364]
