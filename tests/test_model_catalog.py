@@ -53,6 +53,10 @@ def test_catalog_lists_whisper_sizes_with_licences_sizes_and_sources(catalog: Mo
 def test_hardware_defaults(catalog: ModelCatalog):
     assert catalog.defaults_for(SMALL_DESK).whisper == "base"
     assert catalog.defaults_for(Hardware(cpu_cores=4)).whisper == "base"
+    # Small costs 3.2x base per decode: below 10 cores it cannot stay under half of real
+    # time at the streaming cadence (docs/benchmarks.md, "Whisper model ladder").
+    assert catalog.defaults_for(Hardware(cpu_cores=8)).whisper == "base"
+    assert catalog.defaults_for(Hardware(cpu_cores=10)).whisper == "small"
     assert catalog.defaults_for(BIG_DESK).whisper == "small"
     assert catalog.defaults_for(GPU_DESK).whisper == "large-v3-turbo"
     detected = Hardware.detect()
