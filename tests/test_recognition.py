@@ -225,3 +225,20 @@ def test_tentative_updates_keep_to_their_share_of_compute(whisper_engine, finnis
     assert len(limited) < len(unlimited)
     ended = [e for e in events if e.type == "utterance_ended" and e.text]
     assert wer([text], [" ".join(e.text for e in ended)]) <= 0.35
+
+
+def test_a_decode_gets_its_whole_token_budget(whisper_base_dir, finnish_clips):
+    """CTranslate2's Whisper returns at most half of ``max_length``: the engine asks for
+    enough that the budget it means (tokens per second of audio) is what it gets."""
+    from interpreter.asr.whisper_engine import AsrOptions, WhisperEngine
+
+    path, _ = max(finnish_clips, key=lambda clip: len(clip[1]))
+    audio = decode_file(path)
+    seconds = len(audio) / 16_000
+    # A budget well below what the Finnish speech needs, so the decode is cut by it.
+    engine = WhisperEngine(whisper_base_dir, AsrOptions(device="cpu", max_tokens_per_second=1.5))
+    tokenizer = engine._tokenizer("fi")
+    budget = int(1.5 * seconds) + 10
+    hypothesis = engine.decode(engine.encode(audio), "fi")
+    produced = len(tokenizer.encode(" " + hypothesis.text))
+    assert produced >= budget - 3, (produced, budget)

@@ -228,7 +228,10 @@ class WhisperEngine:
         budget = int(self.options.max_tokens_per_second * encoded.audio_seconds) + 10
         prefix_tokens = len(tokenizer.encode(" " + prefix.strip())) if prefix else 0
         new_tokens = max(8, budget - prefix_tokens)
-        max_length = min(self._model.max_length, len(prompt) + new_tokens)
+        # CTranslate2's Whisper bounds the whole sequence (prompt and new tokens) by
+        # max_length and the returned part (forced prefix and new tokens) by half of it.
+        wanted = max(len(prompt) + new_tokens, 2 * (prefix_tokens + new_tokens))
+        max_length = min(self._model.max_length, wanted)
         beam_size = self.options.final_beam_size if final else self.options.beam_size
         request = _DecodeRequest(
             encoded, prompt, tokenizer, max_length, f"{context} {prefix}", final
