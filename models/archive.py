@@ -84,6 +84,7 @@ def import_models(store: ModelStore, source: Path) -> list[InstalledModel]:
                 f"{source} holds no model with a {MANIFEST_NAME}: it is not an archive made "
                 "by 'interpreter models export'."
             )
+        _require_indexed(tree, candidates, source)
         checked = []
         for folder in candidates:
             problems = verify_folder(folder)
@@ -116,6 +117,28 @@ def import_models(store: ModelStore, source: Path) -> list[InstalledModel]:
         ) from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _require_indexed(tree: Path, candidates: list[Path], source: Path) -> None:
+    """Refuse an archive that lacks models its index lists: a copy cut short at a file
+    boundary unpacks without an error but holds only the first models."""
+    index_file = tree / INDEX_NAME
+    if not index_file.is_file():
+        return
+    try:
+        index = json.loads(index_file.read_text(encoding="utf-8"))["models"]
+        listed = {entry["model_id"]: tree / entry["path"] for entry in index}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ModelError(
+            f"The index of {source} cannot be read ({exc}): the archive is damaged; "
+            "export it again."
+        ) from exc
+    missing = sorted(model_id for model_id, path in listed.items() if path not in candidates)
+    if missing:
+        raise ModelError(
+            f"{source} is incomplete: {', '.join(missing)} listed in it is missing or cut "
+            "off. The archive is damaged or was not copied whole; copy or export it again."
+        )
 
 
 def _unpack(archive: Path, work: Path) -> Path:

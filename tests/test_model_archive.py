@@ -82,3 +82,20 @@ def test_export_refuses_a_damaged_model_and_unwritable_target(tmp_path: Path):
     blocker.write_text("")
     with pytest.raises(ModelError, match="Could not write the archive"):
         export_models(source, ["opus-mt-fi-en"], blocker / "x.tar")
+
+
+def test_archive_cut_between_its_models_installs_nothing(tmp_path: Path):
+    """A copy that stops exactly where the second model begins unpacks without a tar
+    error; the archive's index still shows that a model is missing."""
+    source = installed_store(tmp_path / "online")
+    archive = export_models(source, ["opus-mt-fi-en", "opus-mt-en-fi"], tmp_path / "fi-en.tar")
+    with tarfile.open(archive) as tar:
+        second = next(m for m in tar.getmembers() if m.name.startswith("translation/opus-mt-en"))
+    cut = tmp_path / "cut.tar"
+    cut.write_bytes(archive.read_bytes()[: second.offset])
+    with tarfile.open(cut) as tar:  # tarfile itself sees a shorter, valid archive
+        assert not any(m.name.startswith("translation/opus-mt-en") for m in tar.getmembers())
+    desk = ModelStore(tmp_path / "desk")
+    with pytest.raises(ModelError, match=r"cut\.tar is incomplete: opus-mt-en-fi"):
+        import_models(desk, cut)
+    assert desk.installed() == []
