@@ -61,7 +61,7 @@ def build_clips(count: int, workdir: Path):
     return speech.build_conversation(mixed, out_path=workdir / "conversation.wav")
 
 
-def run_streaming(conversation, threads: int, interval: float):
+def run_streaming(conversation, threads: int, interval: float, share: float):
     from interpreter.events import CommittedText, TentativeText, UtteranceEnded
     from interpreter.session import ListenSettings, build_listening_session
     from interpreter.streaming import StreamingOptions
@@ -71,7 +71,11 @@ def run_streaming(conversation, threads: int, interval: float):
         replay=conversation.path,
         speed=1.0,
         threads=threads,
-        streaming=StreamingOptions(tentative_interval_seconds=interval, overlap_decodes=True),
+        streaming=StreamingOptions(
+            tentative_interval_seconds=interval,
+            tentative_compute_share=share,
+            overlap_decodes=True,
+        ),
     )
     session = build_listening_session(settings)
     events = []
@@ -161,6 +165,12 @@ def main() -> int:
     parser.add_argument(
         "--tentative-interval", type=float, default=0.5, help="seconds between tentative updates"
     )
+    parser.add_argument(
+        "--compute-share",
+        type=float,
+        default=0.5,
+        help="share of time tentative updates may take (0: no limit)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -173,7 +183,7 @@ def main() -> int:
             "replayed in real time"
         )
         engine, _events, committed, tentative, ended, stats, cpu_seconds = run_streaming(
-            conversation, args.threads, args.tentative_interval
+            conversation, args.threads, args.tentative_interval, args.compute_share
         )
         rows, cadence = evaluate(conversation, committed, tentative, ended)
         peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -219,6 +229,7 @@ def main() -> int:
         "peak_rss_mb": peak_rss_mb,
         "threads": args.threads,
         "tentative_interval": args.tentative_interval,
+        "tentative_compute_share": args.compute_share,
     }
     print("\nsummary")
     for key, value in summary.items():
