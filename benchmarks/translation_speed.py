@@ -264,7 +264,8 @@ def worker(variant: dict[str, Any], root: Path, runs: int) -> dict[str, Any]:
 
 
 def combine(rounds: list[dict[str, Any]]) -> dict[str, Any]:
-    """Figures over all rounds: medians of all timed runs, load time median, largest RSS."""
+    """Figures over all rounds: medians and best of all timed runs (the best run is the
+    one least disturbed by other work on a shared machine), load time median, largest RSS."""
     figures: dict[str, Any] = {
         "name": rounds[0]["variant"]["name"],
         "variant": rounds[0]["variant"],
@@ -275,13 +276,16 @@ def combine(rounds: list[dict[str, Any]]) -> dict[str, Any]:
         "rounds": rounds,
     }
     for label, length in LENGTHS.items():
-        batch1 = statistics.median(t for r in rounds for t in r[label]["batch1_runs_s"])
-        batch8 = statistics.median(t for r in rounds for t in r[label]["batch8_runs_s"])
+        batch1 = [t for r in rounds for t in r[label]["batch1_runs_s"]]
+        batch8 = [t for r in rounds for t in r[label]["batch8_runs_s"]]
         figures[label] = {
             "output_lengths": sorted({n for r in rounds for n in r[label]["output_lengths"]}),
-            "batch1_ms": batch1 * 1000,
-            "batch1_tokens_per_s": length / batch1,
-            "batch8_tokens_per_s": BATCH * length / batch8,
+            "batch1_ms": statistics.median(batch1) * 1000,
+            "batch1_tokens_per_s": length / statistics.median(batch1),
+            "batch8_tokens_per_s": BATCH * length / statistics.median(batch8),
+            "batch1_best_ms": min(batch1) * 1000,
+            "batch1_best_tokens_per_s": length / min(batch1),
+            "batch8_best_tokens_per_s": BATCH * length / min(batch8),
         }
     return figures
 
@@ -349,8 +353,11 @@ def print_tables(files: dict[str, Any], results: list[dict[str, Any]]) -> None:
     for label, length in LENGTHS.items():
         for text, key in (
             ("batch 1, ms", "batch1_ms"),
+            ("batch 1, ms, best run", "batch1_best_ms"),
             ("tokens/s, batch 1", "batch1_tokens_per_s"),
+            ("tokens/s, batch 1, best run", "batch1_best_tokens_per_s"),
             ("tokens/s, batch 8", "batch8_tokens_per_s"),
+            ("tokens/s, batch 8, best run", "batch8_best_tokens_per_s"),
         ):
             cells = " | ".join(f"{r[label][key]:.0f}" for r in main)
             ratios = " / ".join(f"{r[label][key] / hf[label][key]:.2f}x" for r in main[1:])
@@ -382,12 +389,32 @@ def goals(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     for r in results[1:3]:
         f20 = r["20"]
         for batch in ("1", "8"):
-            ratio = f20[f"batch{batch}_tokens_per_s"] / hf[f"batch{batch}_tokens_per_s"]
-            record(f"{r['name']}: tokens/s ratio, batch {batch}", ratio, GOAL_RATIO, ratio >= 4)
-        ms = f20["batch1_ms"]
-        record(f"{r['name']}: ms per sentence, batch 1", ms, GOAL_MS, ms <= GOAL_MS)
+            for kind in ("", "best_"):
+                key = f"batch{batch}_{kind}tokens_per_s"
+                ratio = f20[key] / hf[key]
+                name = f"{r['name']}: tokens/s ratio, batch {batch}{', best runs' if kind else ''}"
+                record(name, ratio, GOAL_RATIO, ratio >= GOAL_RATIO)
+        for kind in ("", "best_"):
+            ms = f20[f"batch1_{kind}ms"]
+            name = f"{r['name']}: ms per sentence, batch 1{', best run' if kind else ''}"
+            record(name, ms, GOAL_MS, ms <= GOAL_MS)
         rss = r["rss_both_directions_mb"]
         record(f"{r['name']}: RSS both directions, MB", rss, GOAL_RSS_MB, rss <= GOAL_RSS_MB)
+    return summary
+
+
+def report(results: list[dict[str, Any]], files: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Print the warnings, tables and goals of a run; returns the goals."""
+    for r in results:
+        for label, length in LENGTHS.items():
+            if r[label]["output_lengths"] != [length]:
+                print(f"WARNING: {r['name']} produced {r[label]['output_lengths']}, not {length}")
+    print_tables(files, results)
+    summary = goals(results)
+    print()
+    for key, goal in summary.items():
+        state = "met" if goal["met"] else "NOT met"
+        print(f"{key}: {goal['value']:.2f} (goal {goal['goal']}) {state}")
     return summary
 
 
@@ -402,12 +429,20 @@ def main() -> int:
         "--extra", action="store_true", help="also other threads, beam 2, other map sizes"
     )
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
+    parser.add_argument(
+        "--tables-from", type=Path, help="print the tables of an earlier run's --json file"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--model-root", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.worker:
         print(json.dumps(worker(json.loads(args.worker), args.model_root, args.runs)))
+        return 0
+
+    if args.tables_from:
+        saved = json.loads(args.tables_from.read_text(encoding="utf-8"))
+        report([combine(r["rounds"]) for r in saved["results"]], saved["files"])
         return 0
 
     measured = variants(args.threads, args.extra)
@@ -426,16 +461,7 @@ def main() -> int:
                 )
                 print(f"  batch 1: {line}", flush=True)
     results = [combine(done) for done in rounds]
-    for r in results:
-        for label, length in LENGTHS.items():
-            if r[label]["output_lengths"] != [length]:
-                print(f"WARNING: {r['name']} produced {r[label]['output_lengths']}, not {length}")
-    print_tables(files, results)
-    summary = goals(results)
-    print()
-    for key, goal in summary.items():
-        state = "met" if goal["met"] else "NOT met"
-        print(f"{key}: {goal['value']:.2f} (goal {goal['goal']}) {state}")
+    summary = report(results, files)
     if args.json:
         args.json.write_text(
             json.dumps(
