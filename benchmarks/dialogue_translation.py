@@ -8,11 +8,18 @@ stop on their own, so the stand-in's output length is set: ``--length-ratio 1.2`
 (default) stops at 1.2x the input tokens, about what real translations between Finnish
 and English produce; ``--worst-case`` runs to the product's length bound (2x + 10).
 
-Per turn it prints the latency from the true end of the turn's speech to its last
-committed word and to its final translation, and in summary the percentiles, the
-translation jobs run and superseded, and their compute.
+The stand-in is converted as the product converts a model, with a vocabulary map (its
+sentencepiece model is padded to the full vocabulary, so the map has the size of a real
+opus-mt model's); ``--no-vmap`` turns the map off.
 
-Usage: python benchmarks/dialogue_translation.py [--turns 24] [--threads 2] [--json out.json]
+Per turn it prints the latency from the true end of the turn's speech to its last
+committed word, to the moment the translation of the utterance's final text was first
+shown (an interim translation of the whole text already is the final one) and to the
+final translation event, and in summary the percentiles, the translation jobs run and
+their compute.
+
+Usage: python benchmarks/dialogue_translation.py [--turns 24] [--threads 2] [--mt-threads N]
+       [--no-vmap] [--json out.json] [--events events.jsonl]
 """
 
 from __future__ import annotations
@@ -45,14 +52,16 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def stand_in_model() -> Path:
-    """The opus-mt-size random-weight model with its CTranslate2 copy (built once)."""
+    """The opus-mt-size random-weight model with its CTranslate2 copy (built once, and
+    again when a copy from an older version of this script has no vocabulary map)."""
     from translation_speed import build_model
 
     from interpreter.translate.backends import convert_to_ctranslate2
     from interpreter.translate.specs import CT2_SUBFOLDER
+    from interpreter.translate.vmap import VMAP_FILE
 
     folder = CACHE / "opus-mt-size-random"
-    if not (folder / CT2_SUBFOLDER / "model.bin").is_file():
+    if not all((folder / CT2_SUBFOLDER / name).is_file() for name in ("model.bin", VMAP_FILE)):
         if folder.exists():
             import shutil
 
@@ -63,7 +72,7 @@ def stand_in_model() -> Path:
     return folder
 
 
-def stand_in_engines(folder: Path, threads: int, length_ratio: float | None):
+def stand_in_engines(folder: Path, threads: int, length_ratio: float | None, vmap: bool = True):
     """Both directions of fi-en on the stand-in; ``length_ratio``: output tokens per
     input token (None: the product's own bound)."""
     from interpreter.translate.backends import CTranslate2Backend
@@ -72,7 +81,7 @@ def stand_in_engines(folder: Path, threads: int, length_ratio: float | None):
 
     engines = {}
     for source, target in (("fi", "en"), ("en", "fi")):
-        backend = CTranslate2Backend(spec_from_folder(folder), threads=threads)
+        backend = CTranslate2Backend(spec_from_folder(folder), threads=threads, use_vmap=vmap)
         if length_ratio is not None:
 
             def bound(inputs, ratio=length_ratio) -> int:
@@ -91,7 +100,18 @@ class Utterance:
     lang: str = ""
     committed: list[float] = field(default_factory=list)
     final_translation: float | None = None
+    final_text: str = ""
+    #: (emitted_at, source text) of every translation shown, final or not.
+    shown: list[tuple[float, str]] = field(default_factory=list)
     translations: int = 0
+
+    @property
+    def final_text_shown(self) -> float | None:
+        """When the translation of the utterance's final text was first on screen: an
+        interim translation of the whole text is the final one, shown before the
+        utterance's end is known."""
+        times = [t for t, text in self.shown if text == self.final_text]
+        return min(times) if times else None
 
 
 def run(material, engine, engines, threads: int) -> tuple[list[dict[str, Any]], float]:
@@ -125,8 +145,11 @@ def by_utterance(events: list[dict[str, Any]]) -> dict[int, Utterance]:
             u.committed.append(event["emitted_at"])
         elif kind == "utterance_ended":
             u.start, u.end, u.lang = event["audio_start"], event["speech_end"], event["lang"]
+            u.final_text = event["text"]
         elif kind == "translation":
             u.translations += 1
+            if "tentative" not in event.get("flags", ()):
+                u.shown.append((event["emitted_at"], event["source_text"]))
             if event.get("final"):
                 u.final_translation = event["emitted_at"]
     return found
@@ -139,6 +162,7 @@ def score(turns, utterances: dict[int, Utterance]) -> list[dict[str, Any]]:
         mine = [u for u in utterances.values() if u.start < turn.end and u.end > turn.start]
         commits = [t for u in mine for t in u.committed]
         finals = [u.final_translation for u in mine if u.final_translation is not None]
+        shown = [u.final_text_shown for u in mine if u.final_text_shown is not None]
         rows.append(
             {
                 "turn": turn.index,
@@ -146,6 +170,9 @@ def score(turns, utterances: dict[int, Utterance]) -> list[dict[str, Any]]:
                 "seconds": turn.end - turn.start,
                 "committed": max(commits) - turn.end if commits else None,
                 "translated": max(finals) - turn.end if finals else None,
+                "final_text_shown": max(shown) - turn.end
+                if len(shown) == len(finals) and shown
+                else None,
                 "translation_jobs": sum(u.translations for u in mine),
             }
         )
@@ -155,6 +182,7 @@ def score(turns, utterances: dict[int, Utterance]) -> list[dict[str, Any]]:
 def summary(rows, events, cpu_seconds: float, duration: float) -> dict[str, Any]:
     committed = [r["committed"] for r in rows if r["committed"] is not None]
     translated = [r["translated"] for r in rows if r["translated"] is not None]
+    shown = [r["final_text_shown"] for r in rows if r["final_text_shown"] is not None]
     jobs = [e for e in events if e["type"] == "translation"]
     ms = [e["ms"] for e in jobs]
     return {
@@ -165,6 +193,8 @@ def summary(rows, events, cpu_seconds: float, duration: float) -> dict[str, Any]
         "translated_p50": percentile(translated, 50),
         "translated_p95": percentile(translated, 95),
         "translated_max": max(translated, default=float("nan")),
+        "final_text_shown_p50": percentile(shown, 50),
+        "final_text_shown_p95": percentile(shown, 95),
         "translation_jobs": len(jobs),
         "final_translation_jobs": sum(1 for e in jobs if e.get("final")),
         "translation_ms_p50": statistics.median(ms) if ms else float("nan"),
@@ -179,11 +209,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=24, help="the first N turns")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--mt-threads", type=int, help="threads of each translation model (default: --threads)"
+    )
     parser.add_argument("--length-ratio", type=float, default=1.2)
     parser.add_argument(
         "--worst-case", action="store_true", help="run to the length bound (2x input + 10)"
     )
+    parser.add_argument(
+        "--no-vmap", action="store_true", help="the stand-in without its vocabulary map"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures and rows as JSON")
+    parser.add_argument("--events", type=Path, help="also write every event as JSON lines")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
 
@@ -194,25 +231,30 @@ def main() -> int:
     material = dialogue.build_dialogue(args.turns, dialogue.DEFAULT_SEED)
     engine = load_engine("base", threads=args.threads)
     ratio = None if args.worst_case else args.length_ratio
-    engines = stand_in_engines(stand_in_model(), args.threads, ratio)
+    mt_threads = args.mt_threads or args.threads
+    engines = stand_in_engines(stand_in_model(), mt_threads, ratio, vmap=not args.no_vmap)
     events, cpu_seconds = run(material, engine, engines, args.threads)
     rows = score(material.turns, by_utterance(events))
 
-    print(f"{'turn':>4} {'lang':4} {'speech':>6} {'commit':>7} {'final MT':>8} {'jobs':>4}")
+    print(
+        f"{'turn':>4} {'lang':4} {'speech':>6} {'commit':>7} {'shown':>7} {'final':>7} {'jobs':>4}"
+    )
     for row in rows:
         shown = [
             f"{row[key]:7.2f}" if row[key] is not None else "      -"
-            for key in ("committed", "translated")
+            for key in ("committed", "final_text_shown", "translated")
         ]
         print(
-            f"{row['turn']:4d} {row['lang']:4} {row['seconds']:6.1f} {shown[0]} "
-            f"{shown[1]:>8} {row['translation_jobs']:4d}"
+            f"{row['turn']:4d} {row['lang']:4} {row['seconds']:6.1f} {' '.join(shown)} "
+            f"{row['translation_jobs']:4d}"
         )
     figures = summary(rows, events, cpu_seconds, material.duration)
     figures["length"] = "2x + 10 (worst case)" if ratio is None else f"{ratio}x input"
     print("\nsummary")
     for key, value in figures.items():
         print(f"  {key:24} {value:.3f}" if isinstance(value, float) else f"  {key:24} {value}")
+    if args.events:
+        args.events.write_text("".join(json.dumps(event) + "\n" for event in events))
     if args.json:
         args.json.write_text(json.dumps({"summary": figures, "rows": rows}, indent=2))
     return 0

@@ -46,6 +46,8 @@ class ListenSettings:
     translate: bool = True
     #: Let CTranslate2 use the translation models' vocabulary maps (faster; see vmap.py).
     translation_vmap: bool = True
+    #: Threads of each translation model (0: half of Whisper's, see translation_threads).
+    translation_threads: int = 0
     #: Translate tentative text too, at most this often per utterance (None: off).
     tentative_translation_seconds: float | None = None
     #: Silence appended to a replayed file, so the last utterance ends by a pause as it
@@ -150,7 +152,7 @@ def build_translator(
                     *direction,
                     model_folder=folder,
                     glossary=glossary,
-                    threads=settings.threads,
+                    threads=translation_threads(settings),
                     use_vmap=settings.translation_vmap,
                 )
             except TranslationError as exc:
@@ -161,6 +163,21 @@ def build_translator(
     if not engines:
         return None
     return TranslationWorker(pair, engines, clock, on_event, settings.tentative_translation_seconds)
+
+
+def translation_threads(settings: ListenSettings) -> int:
+    """Threads for each translation model while Whisper decodes on the same cores.
+
+    Half of Whisper's threads, at least one: on a busy 2-core PC the threads of one
+    translation wait on each other whenever Whisper holds a core: with one thread the
+    dialogue benchmark's translations took about two thirds of the time they took with
+    two (docs/benchmarks.md, "End of speech to final translation").
+    """
+    if settings.translation_threads > 0:
+        return settings.translation_threads
+    from interpreter.translate.backends import default_threads
+
+    return max(1, (settings.threads or default_threads()) // 2)
 
 
 def build_listening_session(
