@@ -38,6 +38,8 @@ class GateOptions:
     #: Audio captured this long after the last played sample is still silenced: the
     #: room's echo and the error of the output and input latency estimates.
     tail_seconds: float = 0.3
+    #: ... and this long before the first: the latency estimates can be early or late.
+    lead_seconds: float = 0.1
     #: Played audio this long before a microphone frame may still be heard in it.
     echo_window_seconds: float = 0.3
     #: Barge-in: the microphone is this many dB above the app's expected echo...
@@ -95,12 +97,12 @@ class PlaybackGate:
     def is_muted(self, at: float, after: int = 0) -> bool:
         """Whether audio captured at clock time ``at`` falls in playback plus its tail
         (counting only blocks numbered above ``after``: those played since a barge-in)."""
-        tail = self.options.tail_seconds
+        tail, lead = self.options.tail_seconds, self.options.lead_seconds
         with self._lock:
             for number, start, end, _ in reversed(self._played):
                 if number <= after:
                     return False
-                if start <= at < end + tail:
+                if start - lead <= at < end + tail:
                     return True
                 if end + tail < at:
                     return False
@@ -114,13 +116,13 @@ class PlaybackGate:
 
     def echo_level(self, at: float) -> float:
         """The loudest played mean square that can be heard at ``at`` (echo window)."""
-        window = self.options.echo_window_seconds
+        window, lead = self.options.echo_window_seconds, self.options.lead_seconds
         loudest = 0.0
         with self._lock:
             for _, start, end, mean_square in reversed(self._played):
                 if end < at - window:
                     break
-                if start <= at:
+                if start - lead <= at:  # the latency estimates may be late
                     loudest = max(loudest, mean_square)
         return loudest
 
@@ -141,7 +143,7 @@ class PlaybackGate:
         with self._lock:
             listeners = list(self._on_barge_in)
             self.barge_ins += 1
-        logger.info("barge-in: speech during playback")
+        logger.info("barge-in: speech during playback (echo coupling %.2f)", self._coupling)
         for callback in listeners:
             callback()
         return self.played_blocks

@@ -25,7 +25,6 @@ logger = logging.getLogger(__name__)
 
 #: Rates tried for the stream: what the voices produce, then the usual device rates.
 STREAM_RATES = (22_050, 48_000, 44_100, 16_000)
-_BLOCK_SECONDS = 0.02
 
 
 @dataclass
@@ -54,6 +53,7 @@ class AudioPlayer:
         volume: float = 1.0,
         gate: Any = None,
         idle_close_seconds: float = 2.0,
+        latency: float | str = 0.1,
         clock: Callable[[], float] = time.monotonic,
         on_started: Callable[[object, float], None] | None = None,
         on_error: Callable[[str], None] | None = None,
@@ -63,6 +63,9 @@ class AudioPlayer:
         self.volume = volume
         self.gate = gate
         self.idle_close_seconds = idle_close_seconds
+        #: PortAudio's output latency: seconds, or "low"/"high". Python fills the
+        #: buffer, so too little underruns on a busy PC (ALSA's pulse plugin drops audio).
+        self.latency = latency
         self.clock = clock
         self.on_started = on_started
         self.on_error = on_error
@@ -144,8 +147,8 @@ class AudioPlayer:
                     samplerate=rate,
                     channels=1,
                     dtype="float32",
-                    blocksize=int(rate * _BLOCK_SECONDS),
-                    latency="low",
+                    blocksize=0,
+                    latency=self.latency,
                     callback=self._callback,
                     finished_callback=self._on_finished,
                 )
