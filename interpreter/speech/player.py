@@ -76,6 +76,7 @@ class AudioPlayer:
         self._idle_since: float | None = None
         self._closer: threading.Thread | None = None
         self._failed = False
+        self._heard_until = 0.0  # clock time the last queued sample is heard
 
     # -- any thread ----------------------------------------------------------------------
     def play(self, synthesis: Synthesis, key: object = None) -> None:
@@ -103,6 +104,16 @@ class AudioPlayer:
         """Wait until everything queued has been handed to the device."""
         with self._lock:
             return self._lock.wait_for(lambda: not self._queue or self._failed, timeout)
+
+    def wait_done(self, timeout: float = 60.0) -> bool:
+        """Wait until everything queued has been heard (its last sample played)."""
+        deadline = self.clock() + timeout
+        if not self.wait_idle(timeout):
+            return False
+        with self._lock:
+            while not self._failed and self.clock() < min(self._heard_until, deadline):
+                self._lock.wait(min(0.05, max(0.0, self._heard_until - self.clock())))
+            return not self._failed and self.clock() >= self._heard_until
 
     def set_device(self, device: str | int | None) -> None:
         """Use another device from the next piece on (the open stream is closed)."""
@@ -177,8 +188,8 @@ class AudioPlayer:
             if info["max_output_channels"] > 0 and wanted in info["name"].lower():
                 return index
         raise SpeechError(
-            f"No output device matches {self.device!r}: choose one from the list of output "
-            "devices (interpreter devices --output)."
+            f"No output device matches {self.device!r}: choose one of the output devices "
+            "(interpreter say --devices)."
         )
 
     def describe(self) -> str:
@@ -239,6 +250,8 @@ class AudioPlayer:
             if not self._queue:
                 self._lock.notify_all()
         out[:filled] *= self.volume
+        with self._lock:
+            self._heard_until = heard_at + filled / self._rate
         if self.gate is not None:
             block = out[:filled]
             self.gate.note_played(
@@ -263,6 +276,23 @@ class AudioPlayer:
             logger.warning("%s", message)
             if self.on_error is not None:
                 self.on_error(message)
+
+
+def output_devices(sd: Any = None) -> list[tuple[int, str, bool]]:
+    """(index, name, is the default) of every device that can play audio."""
+    if sd is None:
+        from interpreter.audio.devices import load_sounddevice
+
+        sd = load_sounddevice()
+    try:
+        default = sd.default.device[1]
+    except (AttributeError, IndexError, TypeError):
+        default = None
+    return [
+        (index, info["name"], index == default)
+        for index, info in enumerate(sd.query_devices())
+        if info["max_output_channels"] > 0
+    ]
 
 
 def _resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
