@@ -131,3 +131,9 @@ def test_long_translations_are_spoken_sentence_by_sentence():
     assert chunks[-1] == "Kiitos!" and len(chunks) >= 4
     assert " ".join(chunks) == " ".join(text.split())
     assert speech_chunks("   ", "fi") == []
+    # A long first sentence is cut at its first clause: a neural voice is heard sooner.
+    assert speech_chunks("Good afternoon, how can I help you?", "en") == [
+        "Good afternoon,",
+        "how can I help you?",
+    ]
+    assert speech_chunks("Yes, thanks.", "en") == ["Yes, thanks."]

@@ -19,13 +19,16 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from interpreter.events import CLIENT, SIDES, STAFF, TranslationEvent
+from interpreter.events import CLIENT, SIDES, STAFF, TranslationEvent, UtteranceStarted
 from interpreter.speech.engines import SpeechError
 
 logger = logging.getLogger(__name__)
 
 #: A sentence longer than this is cut at its clauses, so the first sound comes sooner.
 LONG_SENTENCE_CHARS = 90
+#: The first piece is cut at its first clause when longer than this: a neural voice
+#: synthesises a whole piece before it plays, so a short first piece is heard sooner.
+FIRST_PIECE_CHARS = 24
 _CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
 
 
@@ -54,6 +57,10 @@ class SpeechStarted:
         return self.heard_at - self.job.queued_at
 
 
+#: Queued when an utterance starts: open the output device ahead of its translation.
+_WARM_UP = SpeechJob(0, "", "")
+
+
 def speech_chunks(text: str, lang: str) -> list[str]:
     """The pieces synthesised one by one: sentences, long ones cut at their clauses."""
     from interpreter.translate.sentences import split_sentences
@@ -72,7 +79,12 @@ def speech_chunks(text: str, lang: str) -> list[str]:
                 piece = ""
         if piece:
             chunks.append(piece)
-    return [chunk for chunk in chunks if chunk]
+    chunks = [chunk for chunk in chunks if chunk]
+    if chunks and len(chunks[0]) > FIRST_PIECE_CHARS:
+        head, _, rest = chunks[0].partition(", ")
+        if rest and len(head) >= 8:
+            chunks[:1] = [head + ",", rest]
+    return chunks
 
 
 def listener_of(speaker_side: str | None) -> str | None:
@@ -140,6 +152,9 @@ class SpeechOutput:
 
     def submit(self, event: object) -> None:
         """Take any core event; final translations to a listening side are spoken."""
+        if isinstance(event, UtteranceStarted) and self._listeners:
+            self._jobs.put(_WARM_UP)  # open the device while the utterance goes on
+            return
         if not isinstance(event, TranslationEvent) or not event.final:
             return
         if "untranslated" in event.flags or not event.text.strip() or not event.lang:
@@ -194,6 +209,9 @@ class SpeechOutput:
 
     def _run(self) -> None:
         while (job := self._jobs.get()) is not None:
+            if job is _WARM_UP:
+                self._warm_up()
+                continue
             try:
                 self._speak(job)
             except SpeechError as exc:
@@ -208,6 +226,12 @@ class SpeechOutput:
                 with self._idle:
                     self._busy -= 1
                     self._idle.notify_all()
+
+    def _warm_up(self) -> None:
+        try:
+            self.player.open()
+        except SpeechError as exc:  # said when there is something to say
+            logger.info("speech output device not ready: %s", exc)
 
     def _speak(self, job: SpeechJob) -> None:
         with self._lock:

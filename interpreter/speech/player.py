@@ -52,7 +52,7 @@ class AudioPlayer:
         sounddevice: Any = None,
         volume: float = 1.0,
         gate: Any = None,
-        idle_close_seconds: float = 2.0,
+        idle_close_seconds: float = 20.0,
         latency: float | str = 0.1,
         clock: Callable[[], float] = time.monotonic,
         on_started: Callable[[object, float], None] | None = None,
@@ -88,6 +88,14 @@ class AudioPlayer:
             self._queue.append(_Item(key, samples))
             self._idle_since = None
             self._lock.notify_all()
+
+    def open(self, rate: int = STREAM_RATES[0]) -> None:
+        """Open the device now, so the next piece starts without the device's start-up
+        time (a PulseAudio stream can take over a second to open)."""
+        self._ensure_stream(rate)
+        with self._lock:
+            if self._idle_since is not None:
+                self._idle_since = self.clock()  # the idle time counts from now
 
     def stop(self) -> None:
         """Silence at once: everything queued is dropped (barge-in, next client)."""
