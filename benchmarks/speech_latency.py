@@ -6,8 +6,8 @@ desk sentences to the real :class:`SpeechOutput`, which synthesises sentence by 
 and plays through PortAudio into a private PulseAudio null sink (started here, as in the
 tests). The latency of each is from the moment the translation event is handed over to
 the moment its first sample reaches the sink, by PortAudio's DAC time. As at the desk, the
-utterance's start reaches the output ``--utterance-seconds`` before its translation (the
-output opens the device meanwhile). It also prints each
+utterance's start reaches the output ``--utterance-seconds`` before its translation, and
+the output device is idle (closed) before each. It also prints each
 engine's synthesis real-time factor (synthesis time / audio length, whole texts) and load
 time. All engines are measured in one run: compare their ratios, as absolute figures on a
 shared 2-core machine are noisy.

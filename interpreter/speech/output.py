@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from interpreter.events import CLIENT, SIDES, STAFF, TranslationEvent, UtteranceStarted
+from interpreter.events import CLIENT, SIDES, STAFF, TranslationEvent
 from interpreter.speech.engines import SpeechError
 
 logger = logging.getLogger(__name__)
@@ -55,10 +55,6 @@ class SpeechStarted:
     @property
     def latency(self) -> float:
         return self.heard_at - self.job.queued_at
-
-
-#: Queued when an utterance starts: open the output device ahead of its translation.
-_WARM_UP = SpeechJob(0, "", "")
 
 
 def speech_chunks(text: str, lang: str) -> list[str]:
@@ -152,9 +148,6 @@ class SpeechOutput:
 
     def submit(self, event: object) -> None:
         """Take any core event; final translations to a listening side are spoken."""
-        if isinstance(event, UtteranceStarted) and self._listeners:
-            self._jobs.put(_WARM_UP)  # open the device while the utterance goes on
-            return
         if not isinstance(event, TranslationEvent) or not event.final:
             return
         if "untranslated" in event.flags or not event.text.strip() or not event.lang:
@@ -209,9 +202,6 @@ class SpeechOutput:
 
     def _run(self) -> None:
         while (job := self._jobs.get()) is not None:
-            if job is _WARM_UP:
-                self._warm_up()
-                continue
             try:
                 self._speak(job)
             except SpeechError as exc:
@@ -226,12 +216,6 @@ class SpeechOutput:
                 with self._idle:
                     self._busy -= 1
                     self._idle.notify_all()
-
-    def _warm_up(self) -> None:
-        try:
-            self.player.open()
-        except SpeechError as exc:  # said when there is something to say
-            logger.info("speech output device not ready: %s", exc)
 
     def _speak(self, job: SpeechJob) -> None:
         with self._lock:

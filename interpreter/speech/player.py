@@ -1,10 +1,12 @@
 """Playing synthesised speech on an output device (PortAudio through ``sounddevice``).
 
-One output stream is opened when there is something to play and closed after a short
-idle time, so a desk speaker is free between utterances. Samples are queued from any
-thread; PortAudio's callback copies them out, applies the volume and tells the
-:class:`~interpreter.speech.gate.PlaybackGate` when each block reaches the loudspeaker
-(from PortAudio's DAC time), which is also when an item's first sample is heard.
+One output stream is opened when there is something to play and closed soon after the
+last sample: opening one is cheap (tens of ms on PulseAudio), while a stream kept running
+on silence makes PulseAudio grow its buffer, and every later sentence starts later.
+Samples are queued from any thread; PortAudio's callback copies them out, applies the
+volume and tells the :class:`~interpreter.speech.gate.PlaybackGate` when each block
+reaches the loudspeaker (from PortAudio's DAC time), which is also when an item's first
+sample is heard.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ class AudioPlayer:
         sounddevice: Any = None,
         volume: float = 1.0,
         gate: Any = None,
-        idle_close_seconds: float = 20.0,
+        idle_close_seconds: float = 1.0,
         latency: float | str = 0.1,
         clock: Callable[[], float] = time.monotonic,
         on_started: Callable[[object, float], None] | None = None,
@@ -70,6 +72,9 @@ class AudioPlayer:
         self.on_started = on_started
         self.on_error = on_error
         self._lock = threading.Condition()
+        #: Held while the stream is opened or closed, so a piece is never queued on a
+        #: stream the idle closer is taking away.
+        self._stream_lock = threading.RLock()
         self._queue: deque[_Item] = deque()
         self._stream: Any = None
         self._rate = 0
@@ -82,20 +87,13 @@ class AudioPlayer:
     def play(self, synthesis: Synthesis, key: object = None) -> None:
         """Queue ``synthesis``; opens the device when it is not open. Raises
         :class:`SpeechError` when the device cannot be opened."""
-        self._ensure_stream(synthesis.rate)
-        samples = _resample(synthesis.samples, synthesis.rate, self._rate)
-        with self._lock:
-            self._queue.append(_Item(key, samples))
-            self._idle_since = None
-            self._lock.notify_all()
-
-    def open(self, rate: int = STREAM_RATES[0]) -> None:
-        """Open the device now, so the next piece starts without the device's start-up
-        time (a PulseAudio stream can take over a second to open)."""
-        self._ensure_stream(rate)
-        with self._lock:
-            if self._idle_since is not None:
-                self._idle_since = self.clock()  # the idle time counts from now
+        with self._stream_lock:
+            self._ensure_stream(synthesis.rate)
+            samples = _resample(synthesis.samples, synthesis.rate, self._rate)
+            with self._lock:
+                self._queue.append(_Item(key, samples))
+                self._idle_since = None
+                self._lock.notify_all()
 
     def stop(self) -> None:
         """Silence at once: everything queued is dropped (barge-in, next client)."""
@@ -129,16 +127,37 @@ class AudioPlayer:
         self.close()
 
     def close(self) -> None:
-        with self._lock:
-            stream, self._stream = self._stream, None
-            self._queue.clear()
-            self._lock.notify_all()
-        if stream is not None:
-            try:
-                stream.abort()
-                stream.close()
-            except Exception as exc:  # a device that vanished cannot always be closed
-                logger.info("closing the output stream: %s", exc)
+        with self._stream_lock:
+            with self._lock:
+                stream, self._stream = self._stream, None
+                self._queue.clear()
+                self._lock.notify_all()
+            _close_stream(stream)
+
+    def _idle(self) -> bool:
+        """Nothing queued and nothing played for ``idle_close_seconds`` (lock held)."""
+        return (
+            not self._queue
+            and self._idle_since is not None
+            and self.clock() - self._idle_since >= self.idle_close_seconds
+        )
+
+    def _close_when_idle(self) -> None:
+        """Close the stream once nothing has played for ``idle_close_seconds``."""
+        while True:
+            with self._lock:
+                if self._stream is None:
+                    return
+                if not self._idle():
+                    self._lock.wait(0.2)
+                    continue
+            with self._stream_lock:
+                with self._lock:
+                    if not self._idle():
+                        continue  # a piece came meanwhile
+                    stream, self._stream = self._stream, None
+                _close_stream(stream)
+            return
 
     # -- stream --------------------------------------------------------------------------
     def _module(self) -> Any:
@@ -211,21 +230,6 @@ class AudioPlayer:
         )
         self._closer.start()
 
-    def _close_when_idle(self) -> None:
-        """Close the stream once nothing has played for ``idle_close_seconds``."""
-        while True:
-            with self._lock:
-                if self._stream is None:
-                    return
-                if self._queue or self._idle_since is None:
-                    self._lock.wait(0.2)
-                    continue
-                if self.clock() - self._idle_since < self.idle_close_seconds:
-                    self._lock.wait(0.2)
-                    continue
-            self.close()
-            return
-
     # -- PortAudio's thread --------------------------------------------------------------
     def _callback(self, outdata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
         now = self.clock()
@@ -284,6 +288,16 @@ class AudioPlayer:
             logger.warning("%s", message)
             if self.on_error is not None:
                 self.on_error(message)
+
+
+def _close_stream(stream: Any) -> None:
+    if stream is None:
+        return
+    try:
+        stream.abort()
+        stream.close()
+    except Exception as exc:  # a device that vanished cannot always be closed
+        logger.info("closing the output stream: %s", exc)
 
 
 def output_devices(sd: Any = None) -> list[tuple[int, str, bool]]:
