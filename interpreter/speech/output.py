@@ -42,6 +42,8 @@ class SpeechJob:
     utterance_id: int | None = None
     #: Clock time the job was queued (for the latency figures).
     queued_at: float = 0.0
+    #: The output's generation when queued: a stop() since drops the job.
+    generation: int = 0
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,9 @@ class SpeechOutput:
         with self._lock:
             self._next_key += 1
             self._busy += 1
-            job = SpeechJob(self._next_key, text, lang, utterance_id, self.clock())
+            job = SpeechJob(
+                self._next_key, text, lang, utterance_id, self.clock(), self._generation
+            )
         self._jobs.put(job)
         return job
 
@@ -218,8 +222,10 @@ class SpeechOutput:
                     self._idle.notify_all()
 
     def _speak(self, job: SpeechJob) -> None:
+        generation = job.generation
         with self._lock:
-            generation = self._generation
+            if generation != self._generation:
+                return  # queued before a stop(): never said
         engine = self.voices.engine(job.lang)
         for index, chunk in enumerate(speech_chunks(job.text, job.lang)):
             synthesis = engine.synthesize(chunk)
