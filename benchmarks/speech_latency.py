@@ -7,7 +7,9 @@ and plays through PortAudio into a private PulseAudio null sink (started here, a
 tests). The latency of each is from the moment the translation event is handed over to
 the moment its first sample reaches the sink, by PortAudio's DAC time. As at the desk, the
 utterance's start reaches the output ``--utterance-seconds`` before its translation, and
-the output device is idle (closed) before each. It also prints each
+the output device is idle (closed) before each; the null sink's monitor is being recorded
+throughout, as the desk's microphone is (with no stream open at all, PulseAudio's null sink
+sometimes started a new stream over a second late). It also prints each
 engine's synthesis real-time factor (synthesis time / audio length, whole texts) and load
 time. All engines are measured in one run: compare their ratios, as absolute figures on a
 shared 2-core machine are noisy.
@@ -72,6 +74,32 @@ class OneEngine:
 
     def engine(self, lang: str):
         return self._engine
+
+
+class Listening:
+    """The desk's microphone: the sink's monitor, read and dropped on a thread."""
+
+    def __init__(self) -> None:
+        import sounddevice
+
+        from interpreter.audio.microphone import MicrophoneSource
+
+        self.mic = MicrophoneSource("pulse", sounddevice=sounddevice)
+        self._thread = threading.Thread(target=self._drain, daemon=True)
+
+    def __enter__(self) -> Listening:
+        self.mic.start()
+        self.mic.wait_for_audio(10.0)
+        self._thread.start()
+        return self
+
+    def _drain(self) -> None:
+        while self.mic.read(0.1) is not None:
+            pass
+
+    def __exit__(self, *exc) -> None:
+        self.mic.stop()
+        self._thread.join(10.0)
 
 
 def measure(label: str, lang: str, make, rounds: int, utterance_seconds: float) -> dict:
@@ -157,10 +185,11 @@ def main() -> int:
     server = start_pulse_server(Path(tempfile.mkdtemp(prefix="speech-bench-")))
     os.environ.update(server.env)
     try:
-        results = [
-            measure(label, lang, make, args.rounds, args.utterance_seconds)
-            for label, lang, make in engines(args.threads)
-        ]
+        with Listening():
+            results = [
+                measure(label, lang, make, args.rounds, args.utterance_seconds)
+                for label, lang, make in engines(args.threads)
+            ]
     finally:
         server.close()
     print(f"{'engine':20} {'lang':4} {'load s':>7} {'RTF':>6} {'median ms':>10} {'max ms':>8}")

@@ -127,12 +127,13 @@ class AudioPlayer:
         self.close()
 
     def close(self) -> None:
-        with self._stream_lock:
-            with self._lock:
-                stream, self._stream = self._stream, None
-                self._queue.clear()
-                self._lock.notify_all()
-            _close_stream(stream)
+        with self._stream_lock, self._lock:
+            stream, self._stream = self._stream, None
+            self._queue.clear()
+            self._lock.notify_all()
+        # Outside the lock: closing a PulseAudio stream can take a second, and the next
+        # piece must not wait for it.
+        _close_stream(stream)
 
     def _idle(self) -> bool:
         """Nothing queued and nothing played for ``idle_close_seconds`` (lock held)."""
@@ -151,12 +152,11 @@ class AudioPlayer:
                 if not self._idle():
                     self._lock.wait(0.2)
                     continue
-            with self._stream_lock:
-                with self._lock:
-                    if not self._idle():
-                        continue  # a piece came meanwhile
-                    stream, self._stream = self._stream, None
-                _close_stream(stream)
+            with self._stream_lock, self._lock:
+                if not self._idle():
+                    continue  # a piece came meanwhile
+                stream, self._stream = self._stream, None
+            _close_stream(stream)  # outside the lock (see close)
             return
 
     # -- stream --------------------------------------------------------------------------
