@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from speech_fakes import FakeSpeaker
 from ui_helpers import desk_settings, make_desk, post_from_thread, spoken, translated
 
@@ -98,6 +99,16 @@ def test_replay_by_button_key_and_a_tap_on_the_client_window(qtbot, desk, speake
     with qtbot.waitSignal(speech.speechStarted, timeout=10000) as started:
         qtbot.mouseClick(desk.client, Qt.MouseButton.LeftButton)
     assert started.args[0].job.text == "Please sign here."  # the staff's words, for the client
+    desk.client.show()
+    qtbot.waitExposed(desk.client)
+    label = desk.client.view.bubbles()[0].labels()[0]  # a tap on a bubble's text works too
+    # Through the window, as a tap arrives: Qt finds the widget under the finger.
+    where = label.mapTo(desk.client, label.rect().center())
+    with qtbot.waitSignal(speech.speechStarted, timeout=10000) as started:
+        QTest.mouseClick(
+            desk.client.windowHandle(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0), where
+        )
+    assert started.args[0].job.text == "Please sign here."
     desk.staff.show()
     desk.staff.activateWindow()
     qtbot.waitUntil(desk.staff.isActiveWindow)
