@@ -97,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     listen = sub.add_parser("listen", help="listen (or replay a file) and print committed text")
     _add_listen_arguments(listen)
+    from interpreter.speech.commands import add_say_parser, add_speak_arguments
+
+    add_speak_arguments(listen)
+    add_say_parser(sub)
     translate = sub.add_parser(
         "translate", help="translate text given as arguments, or stdin line by line"
     )
@@ -153,6 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_phrases(args)
         if args.command == "devices":
             return _run_devices()
+        if args.command == "say":
+            return _run_say(args)
         if args.command == "doctor":
             from interpreter.doctor import run_doctor
 
@@ -209,6 +215,16 @@ def _run_phrases(args: argparse.Namespace) -> int:
         raise UserError(str(exc).replace("\n", " ")) from exc
 
 
+def _run_say(args: argparse.Namespace) -> int:
+    from interpreter.speech.commands import run_say
+    from interpreter.speech.engines import SpeechError
+
+    try:
+        return run_say(args, sys.stdout)
+    except SpeechError as exc:
+        raise UserError(str(exc)) from exc
+
+
 def _run_devices() -> int:
     from interpreter.audio.base import AudioError
     from interpreter.audio.devices import list_input_devices
@@ -235,6 +251,8 @@ def _run_listen(args: argparse.Namespace) -> int:
     from interpreter.audio.base import AudioError
     from interpreter.pipeline import EventQueue
     from interpreter.session import ListenSettings, build_listening_session
+    from interpreter.speech.commands import build_listen_speech
+    from interpreter.speech.engines import SpeechError
     from interpreter.translate.base import TranslationError
     from interpreter.translate.glossary import GlossaryError
     from interpreter.translate.loader import parse_model_assignments
@@ -258,8 +276,25 @@ def _run_listen(args: argparse.Namespace) -> int:
             tentative_translation_seconds=args.translate_tentative,
             translation_vmap=not args.no_vmap,
         )
-        session = build_listening_session(settings, on_notice=_notice, on_event=events.put)
-    except (AudioError, ModelError, TranslationError, GlossaryError, ValueError) as exc:
+        speech, gate = build_listen_speech(args, live=args.replay is None)
+        on_event = events.put
+        if speech is not None:
+
+            def on_event(event, speak=speech.submit) -> None:
+                events.put(event)
+                speak(event)
+
+        session = build_listening_session(
+            settings, on_notice=_notice, on_event=on_event, playback_gate=gate
+        )
+    except (
+        AudioError,
+        ModelError,
+        TranslationError,
+        GlossaryError,
+        SpeechError,
+        ValueError,
+    ) as exc:
         raise UserError(str(exc).replace("\n", " ")) from exc
 
     printer = JsonLinesPrinter(sys.stdout) if args.jsonl else TerminalPrinter(sys.stdout)
@@ -284,6 +319,10 @@ def _run_listen(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGINT, previous)
         pipeline.stop()
+        if speech is not None:
+            speech.wait_idle(60.0)  # the last translation is still said
+            speech.player.wait_done(60.0)
+            speech.close()
     if pipeline.error is not None:
         return 1
     return 0

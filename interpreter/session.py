@@ -189,6 +189,7 @@ def build_listening_session(
     translation_engines: Mapping[tuple[str, str], TranslationEngine] | None = None,
     source: AudioSource | None = None,
     glossary: Glossary | None = None,
+    playback_gate=None,
 ) -> ListeningSession:
     """Everything a conversation needs, loaded once. Events go to ``on_event`` (any
     thread) when given, else to the pipeline's queue (recognition events only).
@@ -197,12 +198,18 @@ def build_listening_session(
     (a phrase-set run loads them once for many short sessions); otherwise they are loaded
     from ``settings``. ``source`` replaces the one ``settings`` describe (the desk window
     opens microphones through its own device list; it counts as live).
+    ``playback_gate`` (a :class:`~interpreter.speech.gate.PlaybackGate`): the app speaks,
+    so what the source hears of that speech is silenced before recognition.
     """
     pair = LanguagePair.parse(settings.pair)
     if source is None:
         source, live = build_source(settings)  # before the models: bad input fails fast
     else:
         live = True
+    if playback_gate is not None:
+        from interpreter.speech.gate import GatedSource
+
+        source = GatedSource(source, playback_gate)
     if glossary is None and settings.glossary:
         glossary = Glossary.load(settings.glossary)
     if engine is None:

@@ -20,6 +20,7 @@ from models.translation_routes import (
     catalog_path,
     parse_quality,
 )
+from models.voices import SpeechFallbacks, VoiceModel, parse_voices
 from models.whisper import ModelError
 
 logger = logging.getLogger(__name__)
@@ -92,6 +93,9 @@ class ModelCatalog:
     defaults: tuple[HardwareDefaults, ...]
     files: dict[str, tuple[str, ...]] = field(default_factory=dict)
     origin: str = CATALOG_FILE
+    #: Neural voices for speech output, and the voices that need no download.
+    voices: dict[str, VoiceModel] = field(default_factory=dict)
+    speech: SpeechFallbacks = field(default_factory=SpeechFallbacks)
 
     @classmethod
     def load(cls, path: Path | None = None) -> ModelCatalog:
@@ -139,12 +143,14 @@ class ModelCatalog:
                 for name, entry in data.get("defaults", {}).items()
             )
             files = {family: tuple(p) for family, p in data.get("files", {}).items()}
+            voices, speech = parse_voices(data)
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"The model catalog {origin} is invalid: {exc!r}.") from exc
         unknown = [d.whisper for d in defaults if d.whisper not in whisper]
         if unknown:
             raise ModelError(f"The model catalog {origin} recommends unknown models: {unknown}.")
-        return cls(whisper, TranslationCatalog(data, origin), defaults, files, origin)
+        translation = TranslationCatalog(data, origin)
+        return cls(whisper, translation, defaults, files, origin, voices, speech)
 
     def defaults_for(self, hardware: Hardware) -> HardwareDefaults:
         """The recommendation for ``hardware``: the GPU entry on a GPU, else by cores."""

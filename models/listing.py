@@ -8,6 +8,7 @@ from models.catalog import Hardware, ModelCatalog
 from models.plan import PairPlan
 from models.store import InstalledModel, ModelStore
 from models.translation_routes import QualityFigure
+from models.voices import offline_voice_dir
 from models.whisper import offline_base_available
 
 
@@ -79,6 +80,18 @@ def write_catalog(
         if model.quality:
             out.write(f"     quality: {_quality(model.quality)}\n")
 
+    out.write("\nVoices for speech output (neural; espeak-ng and Festival need no download)\n")
+    for voice in catalog.voices.values():
+        found = installed.pop(("voice", voice.id), None)
+        if found:
+            state = _origin(found)
+        elif offline_voice_dir(voice) is not None:
+            state = "available offline (PyPI package), copied on install"
+        else:
+            state = "not installed"
+        licence = voice.licence + (" (read MODEL_CARD)" if voice.licence_review else "")
+        out.write(f"   {voice.id:26} {voice.size_mb:>6,} MB  {licence:28} {state}\n")
+
     if installed:
         out.write("\nInstalled, not in the catalog\n")
         for model in installed.values():
@@ -90,13 +103,17 @@ def write_plan(plan: PairPlan, out: TextIO) -> None:
     """What one pair needs on this machine, and the command that installs the rest."""
     out.write(f"Pair {plan.pair} on this machine ({plan.hardware.describe()}):\n")
     for item in plan.items:
-        state = "installed" if item.installed else "MISSING"
+        state = "installed" if item.installed else ("optional" if item.optional else "MISSING")
         out.write(
             f"  {item.name:26} {item.purpose:30} {item.size_mb:>6,} MB  "
             f"{_licence(item.licence, item.non_commercial):28} {state}\n"
         )
     if plan.non_commercial:
         out.write("Note: a non-commercial licence must be cleared before desk use.\n")
+    if plan.voices:
+        out.write("Speech output (optional; a neural voice is used when installed):\n")
+        for status in plan.voices:
+            out.write(f"  {status.lang}: {status.describe()}\n")
     if plan.ready:
         out.write("Everything this pair needs is installed.\n")
     else:

@@ -14,6 +14,14 @@ from models.catalog import Hardware, HardwareDefaults, ModelCatalog, WhisperMode
 from models.install import ProgressCallback, install_from_hub
 from models.store import MANIFEST_NAME, InstalledModel, ModelStore
 from models.translation_routes import CatalogModel, QualityFigure, Route
+from models.voices import (
+    VoiceModel,
+    VoiceStatus,
+    install_offline_voice,
+    offline_voice_dir,
+    voice_for_lang,
+    voice_status,
+)
 from models.whisper import ModelError, offline_base_available
 
 logger = logging.getLogger(__name__)
@@ -25,7 +33,7 @@ class PlanItem:
 
     name: str  # as the user types it: whisper-base, opus-mt-fi-en
     model_id: str  # as the store keeps it: base, opus-mt-fi-en
-    kind: str  # "whisper" or "translation"
+    kind: str  # "whisper", "translation" or "voice"
     repo: str
     revision: str
     family: str
@@ -35,6 +43,10 @@ class PlanItem:
     purpose: str  # "speech recognition", "fi→en", "fi→en→ar (first step)"
     installed: bool
     quality: tuple[QualityFigure, ...] = ()
+    #: Not needed to interpret (a neural voice for speech output): never "missing".
+    optional: bool = False
+    #: The licence has not been checked for this catalog (read the model card).
+    licence_review: bool = False
 
 
 @dataclass(frozen=True)
@@ -43,9 +55,17 @@ class PairPlan:
     hardware: Hardware
     defaults: HardwareDefaults
     items: tuple[PlanItem, ...]
+    #: What speaks each of the pair's languages on this machine (speech output).
+    voices: tuple[VoiceStatus, ...] = ()
 
     @property
     def missing(self) -> list[PlanItem]:
+        """What the pair needs and lacks (optional voices are not needed)."""
+        return [item for item in self.items if not item.installed and not item.optional]
+
+    @property
+    def installable(self) -> list[PlanItem]:
+        """Everything not installed yet, optional voices included."""
         return [item for item in self.items if not item.installed]
 
     @property
@@ -124,7 +144,14 @@ def plan_for_pair(
             if model.id in items:
                 purpose = f"{items[model.id].purpose}; {purpose}"
             items[model.id] = _translation_item(model, store, purpose)
-    return PairPlan(f"{staff}-{client}", hardware, defaults, tuple(items.values()))
+    for lang in (staff, client):
+        voice = voice_for_lang(catalog.voices, lang)
+        if voice is not None:
+            items[voice.id] = _voice_item(voice, store)
+    voices = tuple(
+        voice_status(lang, store, catalog.voices, catalog.speech) for lang in (staff, client)
+    )
+    return PairPlan(f"{staff}-{client}", hardware, defaults, tuple(items.values()), voices)
 
 
 def _whisper_item(model: WhisperModel, store: ModelStore) -> PlanItem:
@@ -162,6 +189,24 @@ def _translation_item(model: CatalogModel, store: ModelStore, purpose: str) -> P
     )
 
 
+def _voice_item(voice: VoiceModel, store: ModelStore) -> PlanItem:
+    return PlanItem(
+        name=voice.id,
+        model_id=voice.id,
+        kind="voice",
+        repo=voice.repo,
+        revision=voice.revision,
+        family="voice",
+        size_mb=voice.size_mb,
+        licence=voice.licence,
+        non_commercial=False,
+        purpose=f"speech output ({voice.lang})",
+        installed=_is_installed(store, "voice", voice.id),
+        optional=True,
+        licence_review=voice.licence_review,
+    )
+
+
 def _installed_whisper(store: ModelStore, catalog: ModelCatalog):
     for model in catalog.whisper.values():
         if _is_installed(store, "whisper", model.id):
@@ -184,6 +229,21 @@ def install_item(
 
         folder = ensure_whisper_base(store.root)
         return InstalledModel(folder, read_manifest(folder))
+    if item.kind == "voice":
+        voice = catalog.voices[item.model_id]
+        if offline_voice_dir(voice) is not None:
+            return install_offline_voice(store, voice)
+        return install_from_hub(
+            store,
+            "voice",
+            voice.id,
+            voice.repo,
+            revision=voice.revision,
+            allow_patterns=voice.files,
+            on_progress=on_progress,
+            convert=False,
+            cancel=cancel,
+        )
     return install_from_hub(
         store,
         item.kind,
@@ -211,6 +271,15 @@ def item_for_name(name: str, store: ModelStore, catalog: ModelCatalog) -> PlanIt
     """A single model by the name the user typed: a catalog id or ``whisper-<size>``."""
     if name in catalog.translation.models:
         return _translation_item(catalog.translation.models[name], store, "translation")
+    if name in catalog.voices:
+        return _voice_item(catalog.voices[name], store)
+    if name.startswith("voice-"):
+        have = ", ".join(catalog.voices)
+        raise ModelError(
+            f"The catalog has no neural voice {name!r}; it has {have}. A language without "
+            "one speaks with espeak-ng (or Festival for Finnish) where installed: see "
+            "interpreter models list --pair fi-XX."
+        )
     size = name.removeprefix("whisper-")
     if size in catalog.whisper:
         return _whisper_item(catalog.whisper[size], store)

@@ -4,6 +4,7 @@ Layout under the models folder (``INTERPRETER_MODELS_DIR`` or the per-user data 
 
     whisper-<name>/            a Whisper model (CTranslate2 format)
     translation/<model id>/    a translation model in hub layout, ctranslate2/ inside
+    voices/<voice id>/         a neural voice for speech output (ONNX and its config)
 
 Each installed model has ``manifest.json``: where it came from (repository, pinned
 revision, or the import archive), and every file with its size and SHA-256, the
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
 TRANSLATION_FOLDER = "translation"
+VOICES_FOLDER = "voices"
 _CHUNK = 4 * 1024 * 1024
 
 
@@ -41,7 +43,7 @@ class FileRecord:
 @dataclass(frozen=True)
 class Manifest:
     model_id: str
-    kind: str  # "whisper" or "translation"
+    kind: str  # "whisper", "translation" or "voice"
     source: str  # "hub", "import" or "offline-package"
     repo: str = ""
     revision: str = ""
@@ -157,12 +159,17 @@ class ModelStore:
             return self.root / f"whisper-{model_id.replace('/', '--')}"
         if kind == "translation":
             return self.root / TRANSLATION_FOLDER / model_id
+        if kind == "voice":
+            return self.root / VOICES_FOLDER / model_id
         raise ValueError(f"unknown model kind {kind!r}")
 
     def installed(self) -> list[InstalledModel]:
-        """Every model with a readable manifest, Whisper first, by name."""
-        folders = sorted(self.root.glob("whisper-*")) + sorted(
-            (self.root / TRANSLATION_FOLDER).glob("*")
+        """Every model with a readable manifest, Whisper first, then translation and
+        voices, by name."""
+        folders = (
+            sorted(self.root.glob("whisper-*"))
+            + sorted((self.root / TRANSLATION_FOLDER).glob("*"))
+            + sorted((self.root / VOICES_FOLDER).glob("*"))
         )
         found = []
         for folder in folders:

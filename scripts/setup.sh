@@ -15,9 +15,9 @@
 #                `interpreter models export` / `import`. Does not remove torch from an
 #                existing .venv; delete .venv first for a lean one.
 #   --dev        also the test and lint tools (`pip install -e ".[dev]"`, conversion tools
-#                included) and the Debian packages the tests use: Festival with the Finnish
-#                voices, sox, espeak-ng, the LibriVox test clips, PulseAudio for the virtual
-#                microphone and Xvfb for the window screenshots.
+#                included) and the Debian packages the tests use: Festival's second
+#                Finnish voice, sox, the LibriVox test clips, PulseAudio for the virtual
+#                microphone and speaker, and Xvfb for the window screenshots.
 #
 # Safe to run again: only what is missing is installed, so a second run takes seconds.
 # Works from any directory. Set VERBOSE=1 to see the full apt and pip output.
@@ -32,12 +32,15 @@ TORCH_VERSION="${TORCH_VERSION:-2.13.0}"
 STAMP="$VENV/.setup-stamp"
 # The desk window (Qt's xcb platform) needs libxcb-cursor0 and friends, which a desktop
 # often lacks; fonts-noto-core draws Arabic and Persian; libvoikko1 and its Finnish
-# dictionary voikko-fi give the glossary the base forms of Finnish words.
+# dictionary voikko-fi give the glossary the base forms of Finnish words. Speech output:
+# espeak-ng speaks every client language but Somali with no download (and gives the neural
+# voices their phonemes); Festival with the Suopuhe voice speaks Finnish. Both run as
+# separate programs.
 RUNTIME_DEBS=(libportaudio2 libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
     libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
     libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-noto-core
-    libvoikko1 voikko-fi)
-DEV_DEBS=(festival festvox-suopuhe-lj festvox-suopuhe-mv sox espeak-ng pocketsphinx-testdata
+    libvoikko1 voikko-fi espeak-ng festival festvox-suopuhe-lj)
+DEV_DEBS=(festvox-suopuhe-mv sox pocketsphinx-testdata
     pulseaudio libasound2-plugins xvfb xauth)
 
 usage() {

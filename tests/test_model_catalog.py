@@ -68,7 +68,7 @@ def test_plan_prefers_small_models_on_a_small_cpu_and_big_ones_on_a_gpu(
 ):
     store = ModelStore(tmp_path / "models")
     small = plan_for_pair("fi-ar", store, SMALL_DESK, catalog, whisper="small")
-    names = [item.name for item in small.items]
+    names = [item.name for item in small.items if not item.optional]
     assert names == [
         "whisper-small",
         "opus-mt-fi-en",
@@ -76,7 +76,9 @@ def test_plan_prefers_small_models_on_a_small_cpu_and_big_ones_on_a_gpu(
         "opus-mt-ar-en",
         "opus-mt-en-fi",
     ]
-    assert not small.ready and small.download_mb == sum(i.size_mb for i in small.items)
+    # Neural voices are offered for both languages but never needed.
+    assert [i.name for i in small.items if i.optional] == ["voice-fi", "voice-ar"]
+    assert not small.ready and small.download_mb == sum(i.size_mb for i in small.missing)
     assert small.items[1].purpose == "fi→en→ar (step 1)"
     gpu = plan_for_pair("ar-fi", store, GPU_DESK, catalog)
     assert gpu.pair == "fi-ar" and "opus-mt-tc-big-fi-en" in [i.name for i in gpu.items]
@@ -91,6 +93,8 @@ def test_plan_uses_what_is_installed(catalog: ModelCatalog, tmp_path: Path):
     assert [(i.name, i.installed) for i in plan.items] == [
         ("whisper-small", True),
         ("m2m100-418m", True),
+        ("voice-fi", False),
+        ("voice-ru", False),
     ]
     assert plan.ready and plan.missing == []
     assert plan.items[1].purpose == "fi→ru; ru→fi"

@@ -26,6 +26,8 @@ SOURCES = [
         "controls.py",
         "staff_window.py",
         "model_dialog.py",
+        "speech_controls.py",
+        "speech_controller.py",
     )
 ]
 

@@ -71,8 +71,11 @@ def build_desk(
     base_options: dict[str, Any] | None = None,
     sounddevice: Any = None,
     dialog_factory: Any = None,
+    **speech: Any,
 ) -> Desk:
-    """Create both windows and the controller (nothing is loaded until ``controller.start``)."""
+    """Create both windows and the controller (nothing is loaded until ``controller.start``).
+
+    ``speech``: ``speech_voices`` / ``speech_sounddevice`` for the speech output."""
     from ui.client_window import ClientWindow
     from ui.controller import DeskController
     from ui.settings import DeskSettings
@@ -81,7 +84,9 @@ def build_desk(
     settings = settings or DeskSettings()
     staff = StaffWindow()
     client = ClientWindow(settings.font_pt)
-    controller = DeskController(staff, client, settings, base_options, sounddevice, dialog_factory)
+    controller = DeskController(
+        staff, client, settings, base_options, sounddevice, dialog_factory, **speech
+    )
     return Desk(staff, client, controller)
 
 

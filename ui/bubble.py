@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from interpreter.events import STAFF
@@ -53,6 +54,11 @@ class Bubble(QFrame):
         self.secondary.setObjectName("secondary")
         self.marker.setObjectName("marker")
         self.marker.hide()
+        if view == CLIENT_VIEW:
+            # The client selects nothing: a tap on the text reaches the window (to hear
+            # the latest words again).
+            for label in self.labels():
+                label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(4)

@@ -37,6 +37,8 @@ class ClientWindow(QWidget):
 
     #: The client pressed the attention shortcut (F11) on this window.
     attentionToggleRequested = Signal()
+    #: The client tapped the window: say the latest words to them again.
+    replayRequested = Signal()
 
     def __init__(self, font_pt: int = 32, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -90,6 +92,12 @@ class ClientWindow(QWidget):
     def show_utterance(self, utt: Utterance) -> None:
         self.view.show_utterance(utt)
         self.welcome.hide()
+
+    def mouseReleaseEvent(self, event) -> None:
+        """A tap (touch screens send it as a click) anywhere on the window."""
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.replayRequested.emit()
+        super().mouseReleaseEvent(event)
 
     def clear(self) -> None:
         """Next client: no bubble of the previous client remains."""

@@ -23,6 +23,7 @@ from ui.languages import STAFF_LANGUAGE, client_of, pair_for
 from ui.screens import ScreenPlacer
 from ui.session_worker import CoreBridge, SessionInfo, SessionWorker
 from ui.settings import DeskSettings
+from ui.speech_controller import SpeechController
 from ui.staff_window import StaffWindow
 
 logger = logging.getLogger(__name__)
@@ -68,15 +69,28 @@ class DeskController(QObject):
         base_options: dict[str, Any] | None = None,
         sounddevice: Any = None,
         dialog_factory: DialogFactory | None = None,
+        speech_voices: Any = None,
+        speech_sounddevice: Any = None,
     ) -> None:
+        """``speech_voices`` and ``speech_sounddevice``: what speaks and plays the
+        translations (the voice library and PortAudio by default)."""
         super().__init__(staff)
         self.staff, self.client, self.settings = staff, client, settings
         self.dialog_factory = dialog_factory or default_dialog_factory
         self.conversation = Conversation()
         self.bridge = CoreBridge(self)
+        self.speech = SpeechController(
+            staff.speech,
+            settings,
+            self.conversation,
+            voices=speech_voices,
+            sounddevice=speech_sounddevice,
+            show_message=lambda text: staff.statusBar().showMessage(text, 8000),
+            parent=self,
+        )
         self.thread = QThread(self)
         self.thread.setObjectName("desk-core")
-        self.worker = SessionWorker(self.bridge, base_options, sounddevice)
+        self.worker = SessionWorker(self.bridge, base_options, sounddevice, self.speech.gate)
         self.worker.moveToThread(self.thread)
         self.placer = ScreenPlacer(staff, client, settings.attention_view)
         self.session: Any = None
@@ -109,6 +123,8 @@ class DeskController(QObject):
         w.welcomeLoaded.connect(self.client.set_welcome_lines)
         w.exported.connect(self._on_exported)
         self.bridge.eventReceived.connect(self._on_event)
+        self.bridge.eventReceived.connect(self._speak)
+        self.client.replayRequested.connect(self.speech.replay_for_client)
         self.bridge.noticeReceived.connect(lambda text: s.statusBar().showMessage(text, 8000))
         s.languageChosen.connect(self.set_client_language)
         s.deviceChosen.connect(self.set_device)
@@ -139,6 +155,7 @@ class DeskController(QObject):
         self.staff.speakers.set_mode(self.mode)
         if self.mode == "push":
             self.staff.speakers.show_active(self.push_side)
+        self.speech.set_pair(self.pair)
         self.thread.start()
         self._loadWelcome.emit()
         self._listDevices.emit()
@@ -147,6 +164,7 @@ class DeskController(QObject):
     def shutdown(self) -> None:
         """Stop listening and the worker thread (waits for a model load in progress)."""
         self._level.stop()
+        self.speech.shutdown()
         if self.thread.isRunning():
             QMetaObject.invokeMethod(
                 self.worker, "close", Qt.ConnectionType.BlockingQueuedConnection
@@ -201,6 +219,10 @@ class DeskController(QObject):
             self.open_model_dialog()
 
     # -- events from the core ---------------------------------------------------------
+    def _speak(self, token: int, event: Event) -> None:
+        if token == self._token:  # never a previous client's or device's session
+            self.speech.submit(event)
+
     def _on_event(self, token: int, event: Event) -> None:
         if token != self._token:
             return  # a previous client's or device's session: never shown
@@ -259,6 +281,7 @@ class DeskController(QObject):
         self.pair = self.settings.pair = pair
         self.staff.set_client_language(code)
         self.client.set_language(code)
+        self.speech.set_pair(pair)
         self.open_session()
 
     def set_device(self, name: str) -> None:
@@ -283,6 +306,7 @@ class DeskController(QObject):
         if held:
             self.push_side = side
             self.staff.speakers.show_active(side)
+            self.speech.stop()  # someone is about to talk: the app stops speaking
         if self.session is not None:
             if held:
                 self.session.pipeline.set_mode(side)
@@ -315,6 +339,7 @@ class DeskController(QObject):
         self.conversation.clear()
         self.staff.clear_conversation()
         self.client.clear()
+        self.speech.forget()
         self._forget.emit()
         self.open_session()  # a new session: the old one's late events are ignored
         self.conversationCleared.emit()

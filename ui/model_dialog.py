@@ -34,7 +34,7 @@ class ModelDialog(QDialog):
 
     modelsChanged = Signal()
     _requestPlan = Signal(str)
-    _requestInstall = Signal(object)
+    _requestInstall = Signal(object, bool)  # plan, optional voices too
     _requestImport = Signal(str)
 
     def __init__(
@@ -69,6 +69,10 @@ class ModelDialog(QDialog):
         self.status.setWordWrap(True)
 
         self.install_button = QPushButton(self.tr("Install missing models"))
+        self.voices_button = QPushButton(self.tr("Install voices"))
+        self.voices_button.setToolTip(self.tr("Neural voices for speech output (optional)"))
+        self.voices_button.setEnabled(False)
+        self.voices_button.clicked.connect(self.install_voices)
         self.cancel_button = QPushButton(self.tr("Cancel download"))
         self.import_archive_button = QPushButton(self.tr("Import archive…"))
         self.import_folder_button = QPushButton(self.tr("Import folder…"))
@@ -84,6 +88,7 @@ class ModelDialog(QDialog):
         buttons = QHBoxLayout()
         for button in (
             self.install_button,
+            self.voices_button,
             self.cancel_button,
             self.import_archive_button,
             self.import_folder_button,
@@ -124,7 +129,16 @@ class ModelDialog(QDialog):
             return
         self._set_busy(True)
         self.status.setText(self.tr("Starting the download…"))
-        self._requestInstall.emit(self.plan)
+        self._requestInstall.emit(self.plan, False)
+
+    @Slot()
+    def install_voices(self) -> None:
+        """Install the pair's neural voices (and anything else missing)."""
+        if self.plan is None or not self.plan.installable:
+            return
+        self._set_busy(True)
+        self.status.setText(self.tr("Starting the download…"))
+        self._requestInstall.emit(self.plan, True)
 
     @Slot()
     def cancel_install(self) -> None:
@@ -157,7 +171,10 @@ class ModelDialog(QDialog):
         self.table.setRowCount(len(plan.items))
         for row, item in enumerate(plan.items):
             licence = item.licence + (self.tr(" (non-commercial)") if item.non_commercial else "")
-            state = self.tr("installed") if item.installed else self.tr("missing")
+            if item.installed:
+                state = self.tr("installed")
+            else:
+                state = self.tr("optional") if item.optional else self.tr("missing")
             cells = (item.name, item.purpose, f"{item.size_mb:,} MB", licence, state)
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
@@ -178,6 +195,7 @@ class ModelDialog(QDialog):
             else ""
         )
         self.install_button.setEnabled(not plan.ready)
+        self.voices_button.setEnabled(any(item.optional for item in plan.installable))
 
     @Slot(object, int, int)
     def _show_progress(self, progress, index: int, count: int) -> None:
@@ -218,6 +236,11 @@ class ModelDialog(QDialog):
 
     def _set_busy(self, busy: bool, cancellable: bool = True) -> None:
         self.install_button.setEnabled(not busy and self.plan is not None and not self.plan.ready)
+        self.voices_button.setEnabled(
+            not busy
+            and self.plan is not None
+            and any(item.optional for item in self.plan.installable)
+        )
         self.cancel_button.setEnabled(busy and cancellable)
         self.import_archive_button.setEnabled(not busy)
         self.import_folder_button.setEnabled(not busy)

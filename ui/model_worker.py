@@ -51,14 +51,15 @@ class ModelWorker(QObject):
             logger.exception("planning %s failed", pair)
             self.failed.emit(str(exc))
 
-    @Slot(object)
-    def install(self, plan) -> None:
+    @Slot(object, bool)
+    def install(self, plan, optional: bool = False) -> None:
+        """Install what ``plan`` lacks; ``optional``: its neural voices too."""
         from models.install import InstallCancelled
         from models.plan import install_item
 
         self.cancel_event.clear()
         store, _, catalog = self._context()
-        missing = plan.missing
+        missing = plan.installable if optional else plan.missing
         try:
             for index, item in enumerate(missing, start=1):
                 install_item(

@@ -68,14 +68,17 @@ class SessionWorker(QObject):
         bridge: CoreBridge,
         base_options: dict[str, Any] | None = None,
         sounddevice: Any = None,
+        playback_gate: Any = None,
     ) -> None:
         """``base_options``: ListenSettings fields every session starts from (a Whisper
         folder, translation model folders, a replay file ...); ``sounddevice``: the
-        module (or a stand-in) microphones are opened with."""
+        module (or a stand-in) microphones are opened with; ``playback_gate``: the speech
+        output's gate, so a microphone never transcribes the app's own speech."""
         super().__init__()
         self._bridge = bridge
         self._base = dict(base_options or {})
         self._sd = sounddevice
+        self._gate = playback_gate
         self._session: Any = None
         self._engine: Any = None
         self._engine_key: tuple | None = None
@@ -134,6 +137,7 @@ class SessionWorker(QObject):
             engine=self._engine,
             translation_engines=engines,
             source=source,
+            playback_gate=self._gate if settings.replay is None else None,
         )
         loaded = dict(session.translator.engines) if session.translator is not None else {}
         staff, client = settings.pair.split("-")

@@ -120,5 +120,37 @@ class DeskSettings:
     def models_dir(self, value: str) -> None:
         self.store.setValue("models_dir", value)
 
+    @property
+    def speech_listeners(self) -> tuple[str, ...]:
+        """The sides that hear translations spoken ("client", "staff"); none by default."""
+        sides = self._get("speech_listeners", "").split(",")
+        return tuple(side for side in ("client", "staff") if side in sides)
+
+    @speech_listeners.setter
+    def speech_listeners(self, sides: tuple[str, ...]) -> None:
+        self.store.setValue("speech_listeners", ",".join(sides))
+
+    @property
+    def speech_volume(self) -> int:
+        """Speech output volume, 0-100."""
+        try:
+            value = int(self._get("speech_volume", "80"))
+        except ValueError:
+            value = 80
+        return min(100, max(0, value))
+
+    @speech_volume.setter
+    def speech_volume(self, value: int) -> None:
+        self.store.setValue("speech_volume", min(100, max(0, int(value))))
+
+    @property
+    def speech_device(self) -> str:
+        """The speech output device's name ('' for the system default)."""
+        return self._get("speech_device", "")
+
+    @speech_device.setter
+    def speech_device(self, value: str) -> None:
+        self.store.setValue("speech_device", value)
+
     def sync(self) -> None:
         self.store.sync()

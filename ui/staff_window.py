@@ -27,6 +27,7 @@ from ui.bubble import STAFF_VIEW
 from ui.controls import LanguagePicker, MicrophonePicker, SpeakerControls
 from ui.conversation import Utterance
 from ui.conversation_view import ConversationView
+from ui.speech_controls import SpeechControls
 
 #: Key -> what it does; shown in Help and documented in docs/ui.md.
 SHORTCUTS = (
@@ -45,6 +46,7 @@ SHORTCUTS = (
     ),
     ("Ctrl++ / Ctrl+-", QT_TRANSLATE_NOOP("StaffWindow", "larger / smaller client text")),
     ("F11", QT_TRANSLATE_NOOP("StaffWindow", "client window: attention view on one screen")),
+    ("Ctrl+R", QT_TRANSLATE_NOOP("StaffWindow", "speak the latest translation again")),
 )
 PUSH_KEYS = {Qt.Key.Key_F1: STAFF, Qt.Key.Key_F2: CLIENT}
 LIGHT_STYLE = """
@@ -99,6 +101,7 @@ class StaffWindow(QMainWindow):
         self.language = LanguagePicker(self)
         self.microphone = MicrophonePicker(self)
         self.speakers = SpeakerControls(self)
+        self.speech = SpeechControls(self)
         self.conversation = ConversationView(STAFF_VIEW, parent=self)
         self.error_banner = QLabel(self)
         self.error_banner.setObjectName("errorBanner")
@@ -151,6 +154,7 @@ class StaffWindow(QMainWindow):
         layout.addLayout(top)
         layout.addWidget(self.error_banner)
         layout.addWidget(self.speakers)
+        layout.addWidget(self.speech)
         layout.addWidget(self.conversation, 1)
         layout.addLayout(typed_row)
         return tab

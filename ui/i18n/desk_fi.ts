@@ -130,6 +130,14 @@
         <translation>Asenna puuttuvat mallit</translation>
     </message>
     <message>
+        <source>Install voices</source>
+        <translation>Asenna äänet</translation>
+    </message>
+    <message>
+        <source>Neural voices for speech output (optional)</source>
+        <translation>Neuroverkkoäänet puhetta varten (valinnainen)</translation>
+    </message>
+    <message>
         <source>Cancel download</source>
         <translation>Keskeytä lataus</translation>
     </message>
@@ -180,6 +188,10 @@
     <message>
         <source>missing</source>
         <translation>puuttuu</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>valinnainen</translation>
     </message>
     <message>
         <source>Everything %s needs is installed.</source>
@@ -266,6 +278,64 @@
     </message>
 </context>
 <context>
+    <name>SpeechController</name>
+    <message>
+        <source>Looking for voices…</source>
+        <translation>Etsitään ääniä…</translation>
+    </message>
+    <message>
+        <source>Speech output is unavailable for %1</source>
+        <translation>Puhetta ei ole saatavilla kielelle %1</translation>
+    </message>
+    <message>
+        <source>neural voice</source>
+        <translation>neuroverkkoääni</translation>
+    </message>
+</context>
+<context>
+    <name>SpeechControls</name>
+    <message>
+        <source>Speak to client</source>
+        <translation>Puhu asiakkaalle</translation>
+    </message>
+    <message>
+        <source>The client hears your words in their language</source>
+        <translation>Asiakas kuulee sanasi omalla kielellään</translation>
+    </message>
+    <message>
+        <source>Speak to staff</source>
+        <translation>Puhu virkailijalle</translation>
+    </message>
+    <message>
+        <source>You hear the client&apos;s words in Finnish</source>
+        <translation>Kuulet asiakkaan sanat suomeksi</translation>
+    </message>
+    <message>
+        <source>Speech volume</source>
+        <translation>Puheen äänenvoimakkuus</translation>
+    </message>
+    <message>
+        <source>Speech output device</source>
+        <translation>Puheen toistolaite</translation>
+    </message>
+    <message>
+        <source>Say again</source>
+        <translation>Sano uudelleen</translation>
+    </message>
+    <message>
+        <source>Speak the latest translation again (%1)</source>
+        <translation>Lue viimeisin käännös uudelleen (%1)</translation>
+    </message>
+    <message>
+        <source>Volume:</source>
+        <translation>Äänenvoimakkuus:</translation>
+    </message>
+    <message>
+        <source>Default speaker</source>
+        <translation>Oletuskaiutin</translation>
+    </message>
+</context>
+<context>
     <name>StaffWindow</name>
     <message>
         <source>staff speaks (push to talk)</source>
@@ -303,6 +373,10 @@
     <message>
         <source>client window: attention view on one screen</source>
         <translation>asiakasikkuna koko näytölle, kun näyttöjä on yksi</translation>
+    </message>
+    <message>
+        <source>speak the latest translation again</source>
+        <translation>lue viimeisin käännös uudelleen</translation>
     </message>
     <message>
         <source>Desk interpreter</source>

@@ -130,6 +130,14 @@
         <translation>Installera saknade modeller</translation>
     </message>
     <message>
+        <source>Install voices</source>
+        <translation>Installera röster</translation>
+    </message>
+    <message>
+        <source>Neural voices for speech output (optional)</source>
+        <translation>Neurala röster för talutmatning (valfritt)</translation>
+    </message>
+    <message>
         <source>Cancel download</source>
         <translation>Avbryt nedladdningen</translation>
     </message>
@@ -180,6 +188,10 @@
     <message>
         <source>missing</source>
         <translation>saknas</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>valfri</translation>
     </message>
     <message>
         <source>Everything %s needs is installed.</source>
@@ -266,6 +278,64 @@
     </message>
 </context>
 <context>
+    <name>SpeechController</name>
+    <message>
+        <source>Looking for voices…</source>
+        <translation>Söker röster…</translation>
+    </message>
+    <message>
+        <source>Speech output is unavailable for %1</source>
+        <translation>Tal är inte tillgängligt för %1</translation>
+    </message>
+    <message>
+        <source>neural voice</source>
+        <translation>neural röst</translation>
+    </message>
+</context>
+<context>
+    <name>SpeechControls</name>
+    <message>
+        <source>Speak to client</source>
+        <translation>Tala till kunden</translation>
+    </message>
+    <message>
+        <source>The client hears your words in their language</source>
+        <translation>Kunden hör dina ord på sitt språk</translation>
+    </message>
+    <message>
+        <source>Speak to staff</source>
+        <translation>Tala till personalen</translation>
+    </message>
+    <message>
+        <source>You hear the client&apos;s words in Finnish</source>
+        <translation>Du hör kundens ord på finska</translation>
+    </message>
+    <message>
+        <source>Speech volume</source>
+        <translation>Talvolym</translation>
+    </message>
+    <message>
+        <source>Speech output device</source>
+        <translation>Enhet för tal</translation>
+    </message>
+    <message>
+        <source>Say again</source>
+        <translation>Säg igen</translation>
+    </message>
+    <message>
+        <source>Speak the latest translation again (%1)</source>
+        <translation>Läs den senaste översättningen igen (%1)</translation>
+    </message>
+    <message>
+        <source>Volume:</source>
+        <translation>Volym:</translation>
+    </message>
+    <message>
+        <source>Default speaker</source>
+        <translation>Standardhögtalare</translation>
+    </message>
+</context>
+<context>
     <name>StaffWindow</name>
     <message>
         <source>staff speaks (push to talk)</source>
@@ -303,6 +373,10 @@
     <message>
         <source>client window: attention view on one screen</source>
         <translation>kundfönstret i helskärm när det finns en skärm</translation>
+    </message>
+    <message>
+        <source>speak the latest translation again</source>
+        <translation>läs den senaste översättningen igen</translation>
     </message>
     <message>
         <source>Desk interpreter</source>
