@@ -254,13 +254,16 @@ def start_libretranslate(packages: list[Path], work: Path, languages: str) -> Ru
 class FaultProxy:
     """Forwards requests to ``upstream`` unless a fault is set.
 
+    ``upstream`` is a URL, or {path prefix: URL} (a city gateway in front of a speech
+    server and a translation server; "" is the default route).
+
     ``fault``: None (forward), ``("status", code, headers)``, ``("garbage",)``,
     ``("stall", seconds)`` (no answer for that long), or ``("down",)`` (the proxy stops
     listening). Counts requests by path in ``requests``.
     """
 
-    def __init__(self, upstream: str, tls_context=None) -> None:
-        self.upstream = upstream
+    def __init__(self, upstream: str | dict[str, str], tls_context=None) -> None:
+        self.routes = upstream if isinstance(upstream, dict) else {"": upstream}
         self.fault: tuple | None = None
         self.requests: dict[str, int] = {}
         self._release = threading.Event()
@@ -282,7 +285,11 @@ class FaultProxy:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         if tls_context is not None:
-            self._server.socket = tls_context.wrap_socket(self._server.socket, server_side=True)
+            # The handshake happens in the handler's thread, so a client that never
+            # finishes one cannot block the accepting thread.
+            self._server.socket = tls_context.wrap_socket(
+                self._server.socket, server_side=True, do_handshake_on_connect=False
+            )
         self.port = self._server.server_address[1]
         scheme = "https" if tls_context is not None else "http"
         self.url = (
@@ -325,8 +332,13 @@ class FaultProxy:
             if k.lower() not in ("host", "content-length", "connection")
         }
         try:
+            prefix = max((p for p in self.routes if path.startswith(p)), key=len)
             answer = httpx.request(
-                handler.command, self.upstream + path, headers=headers, content=body, timeout=120
+                handler.command,
+                self.routes[prefix] + path,
+                headers=headers,
+                content=body,
+                timeout=120,
             )
         except httpx.HTTPError:
             self._reply(handler, 502, b'{"error": "upstream unreachable"}', {})
@@ -346,7 +358,7 @@ class FaultProxy:
 
 
 @contextlib.contextmanager
-def fault_proxy(upstream: str, tls_context=None) -> Iterator[FaultProxy]:
+def fault_proxy(upstream: str | dict[str, str], tls_context=None) -> Iterator[FaultProxy]:
     proxy = FaultProxy(upstream, tls_context)
     try:
         yield proxy

@@ -186,3 +186,13 @@ def test_the_dialog_shows_locked_fields_as_locked(tmp_path, qtbot):
     assert not dialog.url.isEnabled() and dialog.url.text() == "https://interpreter.city.example"
     assert "locked" in dialog.url.toolTip().lower()
     assert str(tmp_path / "config.toml") in dialog.locked_note.text()
+
+
+def test_the_command_line_cannot_change_a_locked_server(tmp_path, monkeypatch, capsys):
+    from interpreter.cli import main
+
+    monkeypatch.setenv("DESK_INTERPRETER_CONFIG", str(write(tmp_path, CITY_FILE)))
+    status = main(["listen", "--server", "http://127.0.0.1:1", "--replay", "missing.wav"])
+    assert status == 2
+    error = capsys.readouterr().err
+    assert "server_url" in error and "locked" in error and str(tmp_path / "config.toml") in error

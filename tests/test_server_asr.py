@@ -16,7 +16,7 @@ from inference_servers import RunningServer, fault_proxy, start_faster_whisper_s
 from interpreter.audio.base import SAMPLE_RATE
 from interpreter.audio.replay import decode_file
 from interpreter.server.asr import after_prefix, hypothesis_from_answer
-from interpreter.server.client import BackoffPolicy, ServerError
+from interpreter.server.client import SERVER_UNAVAILABLE, BackoffPolicy, ServerError
 from interpreter.server.config import ServerConfig
 from interpreter.server.remote import ServerConnection
 from interpreter.textnorm import normalise_for_wer
@@ -38,11 +38,13 @@ def whisper_server(whisper_base_dir: Path, tmp_path_factory) -> RunningServer:
     server.stop()
 
 
-def connect(url: str, timeout: float = 120.0, **kwargs) -> ServerConnection:
+def connect(
+    url: str, timeout: float = 120.0, on_status=None, backoff=None, **kwargs
+) -> ServerConnection:
     config = ServerConfig(
         url=url, enabled=True, asr_model=MODEL_NAME, timeout_seconds=timeout, **kwargs
     )
-    return ServerConnection(config, key="")
+    return ServerConnection(config, on_status, key="", backoff=backoff)
 
 
 def _wer(references: list[str], hypotheses: list[str]) -> float:
@@ -120,18 +122,19 @@ def test_a_failing_server_leaves_the_decode_to_this_pc(
 ):
     audio = _clip(finnish_clips)
     expected = whisper_engine.decode(whisper_engine.encode(audio), "fi", final=True).words
-    changes: list[bool] = []
+    changes: list[str] = []
     with fault_proxy(whisper_server.url) as proxy:
         proxy.fault = FAULTS[fault]
-        connection = connect(proxy.url, timeout=2.0)
-        connection.health._on_change = changes.append
+        # No background retry during the test: every request counted is the desk's.
+        quiet = BackoffPolicy(first=600.0, longest=600.0)
+        connection = connect(proxy.url, timeout=2.0, on_status=changes.append, backoff=quiet)
         engine = connection.asr_engine(whisper_engine)
         try:
             hypothesis = engine.decode(engine.encode(audio), "fi", final=True)
             assert hypothesis.words == expected
             assert engine.backend_name == "local"
             assert not connection.health.available
-            assert changes == [False]
+            assert changes == [SERVER_UNAVAILABLE]
             # While it is down, requests go straight to this PC.
             requests = dict(proxy.requests)
             engine.decode(engine.encode(audio), "fi", final=True)
@@ -176,16 +179,19 @@ def test_the_server_is_used_again_once_it_answers(whisper_server, whisper_engine
     back = threading.Event()
     with fault_proxy(whisper_server.url) as proxy:
         proxy.fault = ("status", 500)
-        connection = connect(proxy.url, timeout=5.0)
-        connection.health._backoff = BackoffPolicy(first=0.05, longest=0.2)
-        connection.health._on_change = lambda up: back.set() if up else None
+        connection = connect(
+            proxy.url,
+            timeout=60.0,
+            on_status=lambda text: back.set() if text != SERVER_UNAVAILABLE else None,
+            backoff=BackoffPolicy(first=0.05, longest=0.2),
+        )
         engine = connection.asr_engine(whisper_engine)
         try:
             audio = _clip(finnish_clips)
             engine.decode(engine.encode(audio), "fi", final=True)
             assert not connection.health.available
             proxy.fault = None
-            assert back.wait(60.0), "the background retry never reached the server again"
+            assert back.wait(180.0), "the background retry never reached the server again"
             engine.decode(engine.encode(audio), "fi", final=True)
             assert engine.backend_name.startswith("server ")
         finally:
@@ -227,3 +233,18 @@ def test_api_key_is_sent_as_a_bearer_token(monkeypatch):
     connection = ServerConnection(config, transport=httpx.MockTransport(handler))
     connection.client.get_json("/v1/models")
     assert seen == ["Bearer s3cret"]
+
+
+def test_doctor_checks_the_server(whisper_server):
+    from interpreter.server.doctor import check_server
+
+    config = ServerConfig(
+        url=whisper_server.url, enabled=True, asr_model=MODEL_NAME, timeout_seconds=60.0
+    )
+    findings = check_server(config)
+    assert all(f.ok for f in findings), findings
+    texts = [f.what for f in findings]
+    assert "reachable" in texts[0]
+    assert any("transcription of 1 s" in t for t in texts)
+    down = check_server(ServerConfig(url="http://127.0.0.1:9", enabled=True))
+    assert not down[0].ok and "Cannot connect" in down[0].what and down[0].fix

@@ -62,6 +62,9 @@ class RemoteWhisper:
     def __init__(self, client: ServerClient) -> None:
         self.client = client
         self.model = client.config.asr_model or "whisper-1"
+        self._count_lock = threading.Lock()
+        self.requests = 0  # sent, for load figures
+        self.failures = 0
 
     def transcribe(self, audio: np.ndarray, language: str | None, prompt: str = "") -> dict:
         """The server's ``verbose_json`` answer, checked for the fields used."""
@@ -77,7 +80,16 @@ class RemoteWhisper:
         if prompt:
             data["prompt"] = prompt
         files = {"file": ("audio.wav", wav_bytes(audio), "audio/wav")}
-        answer = self.client.post_form(TRANSCRIPTIONS, data, files)
+        with self._count_lock:
+            self.requests += 1
+        try:
+            return self._checked(self.client.post_form(TRANSCRIPTIONS, data, files))
+        except ServerError:
+            with self._count_lock:
+                self.failures += 1
+            raise
+
+    def _checked(self, answer) -> dict:
         if not isinstance(answer, dict) or not isinstance(answer.get("text"), str):
             raise ServerError(
                 f"Server {self.client.name} answered {TRANSCRIPTIONS} without a transcription "

@@ -11,7 +11,12 @@ from collections.abc import Callable, Mapping
 
 from interpreter.asr.whisper_engine import WhisperEngine
 from interpreter.server.asr import RemoteWhisper, ServerWhisperEngine
-from interpreter.server.client import SERVER_UNAVAILABLE, ServerClient, ServerHealth
+from interpreter.server.client import (
+    SERVER_UNAVAILABLE,
+    BackoffPolicy,
+    ServerClient,
+    ServerHealth,
+)
 from interpreter.server.config import ServerConfig
 from interpreter.server.translate import (
     ChatTranslationBackend,
@@ -41,11 +46,12 @@ class ServerConnection:
         on_status: Callable[[str], None] | None = None,
         key: str | None = None,
         transport=None,
+        backoff: BackoffPolicy | None = None,
     ) -> None:
         self.config = config.validate()
         self.client = ServerClient(config, key=key, transport=transport)
         self._on_status = on_status
-        self.health = ServerHealth(self._probe, self._changed)
+        self.health = ServerHealth(self._probe, self._changed, backoff)
 
     def _probe(self) -> None:
         if self.config.serves_asr:
