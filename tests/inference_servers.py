@@ -292,11 +292,7 @@ class FaultProxy:
             )
         self.port = self._server.server_address[1]
         scheme = "https" if tls_context is not None else "http"
-        self.url = (
-            f"{scheme}://127.0.0.1:{self.port}"
-            if tls_context is None
-            else (f"https://localhost:{self.port}")
-        )
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 

@@ -201,7 +201,7 @@ def test_the_server_is_used_again_once_it_answers(whisper_server, whisper_engine
 def test_untrusted_certificate_is_refused_naming_the_server(whisper_server, tmp_path):
     trustme = pytest.importorskip("trustme")
     authority = trustme.CA()
-    certificate = authority.issue_cert("localhost")
+    certificate = authority.issue_cert("127.0.0.1")
     import ssl
 
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -212,7 +212,7 @@ def test_untrusted_certificate_is_refused_naming_the_server(whisper_server, tmp_
         untrusted = ServerConnection(ServerConfig(url=proxy.url, enabled=True), key="")
         with pytest.raises(ServerError, match="not trusted") as caught:
             untrusted.client.get_json("/health")
-        assert f"localhost:{proxy.port}" in str(caught.value)
+        assert f"127.0.0.1:{proxy.port}" in str(caught.value)
         untrusted.close()
         trusted = ServerConnection(
             ServerConfig(url=proxy.url, enabled=True, ca_bundle=str(bundle)), key=""

@@ -108,10 +108,6 @@ class RemoteWhisper:
             raise ServerError(f"Server {self.client.name} did not say which language it heard.")
         return _language_code(language), answer
 
-    def probe(self) -> None:
-        """A cheap request that fails when the server cannot serve: a short silence."""
-        self.transcribe(np.zeros(SAMPLE_RATE // 2, np.float32), "en")
-
 
 #: Names some servers return instead of ISO codes.
 _LANGUAGE_NAMES = {"finnish": "fi", "english": "en", "swedish": "sv", "russian": "ru"}

@@ -29,9 +29,12 @@ class ServerError(RuntimeError):
     """A request that did not give a usable answer. ``retry_after``: seconds the server
     asked to wait (429/503), if it said."""
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
+    def __init__(
+        self, message: str, retry_after: float | None = None, status: int | None = None
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.status = status  # the HTTP status, when the server answered
 
 
 def ssl_context(config: ServerConfig) -> ssl.SSLContext:
@@ -101,18 +104,21 @@ class ServerClient:
         if response.status_code in (401, 403):
             raise ServerError(
                 f"Server {self.name} refused the API key ({response.status_code}) for {path}: "
-                f"set the key in ${self.config.api_key_env} or the OS keyring (Settings)."
+                f"set the key in ${self.config.api_key_env} or the OS keyring (Settings).",
+                status=response.status_code,
             )
         if response.status_code == 429 or response.status_code >= 500:
             raise ServerError(
                 f"Server {self.name} answered {response.status_code} for {path}"
                 f"{': busy' if response.status_code == 429 else ''}.",
                 retry_after=_retry_after(response.headers.get("Retry-After")),
+                status=response.status_code,
             )
         if response.status_code >= 400:
             raise ServerError(
                 f"Server {self.name} rejected {path} ({response.status_code}): "
-                f"{response.text[:200]}"
+                f"{response.text[:200]}",
+                status=response.status_code,
             )
         return response
 

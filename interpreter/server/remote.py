@@ -15,6 +15,7 @@ from interpreter.server.client import (
     SERVER_UNAVAILABLE,
     BackoffPolicy,
     ServerClient,
+    ServerError,
     ServerHealth,
 )
 from interpreter.server.config import ServerConfig
@@ -54,12 +55,16 @@ class ServerConnection:
         self.health = ServerHealth(self._probe, self._changed, backoff)
 
     def _probe(self) -> None:
-        if self.config.serves_asr:
-            RemoteWhisper(self.client).probe()
-        elif self.config.mt == "libretranslate":
+        """A cheap request that shows the server is back (a transcription of silence can
+        take long: Whisper may generate up to its length limit on it)."""
+        if self.config.mt == "libretranslate" and not self.config.serves_asr:
             self.client.get_json("/languages")
-        else:
+            return
+        try:
             self.client.get_json("/v1/models")
+        except ServerError as exc:
+            if exc.status != 404:  # a server without a model list is up all the same
+                raise
 
     def _changed(self, available: bool) -> None:
         if self._on_status is not None:
