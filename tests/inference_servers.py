@@ -266,6 +266,7 @@ class FaultProxy:
         self.routes = upstream if isinstance(upstream, dict) else {"": upstream}
         self.fault: tuple | None = None
         self.requests: dict[str, int] = {}
+        self._counted = threading.Condition()
         self._release = threading.Event()
         proxy = self
 
@@ -301,6 +302,11 @@ class FaultProxy:
         self._server.shutdown()
         self._server.server_close()
 
+    def wait_for_requests(self, path: str, count: int, timeout: float) -> bool:
+        """Wait until ``count`` requests for ``path`` have come in."""
+        with self._counted:
+            return self._counted.wait_for(lambda: self.requests.get(path, 0) >= count, timeout)
+
     def release(self) -> None:
         """End a stall now."""
         self._release.set()
@@ -309,7 +315,9 @@ class FaultProxy:
         import httpx
 
         path = handler.path
-        self.requests[path.split("?")[0]] = self.requests.get(path.split("?")[0], 0) + 1
+        with self._counted:
+            self.requests[path.split("?")[0]] = self.requests.get(path.split("?")[0], 0) + 1
+            self._counted.notify_all()
         fault = self.fault
         if fault and fault[0] == "stall":
             self._release.wait(fault[1])

@@ -23,6 +23,9 @@ from interpreter.session import ListenSettings, build_listening_session
 pytestmark = pytest.mark.slow
 
 MODEL_NAME = "whisper-base"
+TRANSCRIPTIONS = "/v1/audio/transcriptions"
+#: The conversation takes a few dozen transcription requests; the kill comes early in it.
+KILL_AFTER_REQUESTS = 8
 
 
 def test_killing_the_servers_mid_conversation_loses_nothing(
@@ -38,15 +41,10 @@ def test_killing_the_servers_mid_conversation_loses_nothing(
     text_server = start_libretranslate(packages, tmp_path, "fi,en")
     events: list[Event] = []
     statuses: list[str] = []
-    first_ended = threading.Event()
 
-    def on_event(event: Event) -> None:
-        events.append(event)
-        if isinstance(event, UtteranceEnded) and event.text:
-            first_ended.set()
-
-    def kill_after_first_utterance() -> None:
-        first_ended.wait(600)
+    def kill_mid_conversation(gateway) -> None:
+        # After a few transcriptions: the first turns have been heard by the server.
+        gateway.wait_for_requests(TRANSCRIPTIONS, KILL_AFTER_REQUESTS, 600)
         speech_server.stop()
         text_server.stop()
 
@@ -63,17 +61,17 @@ def test_killing_the_servers_mid_conversation_loses_nothing(
             settings = ListenSettings(
                 pair="fi-en",
                 replay=conversation_fi_en.path,
-                speed=0.0,
+                speed=1.0,
                 mt_models={("fi", "en"): fi_en, ("en", "fi"): en_fi},
                 server=server,
                 replay_pad_seconds=1.0,
             )
-            killer = threading.Thread(target=kill_after_first_utterance, daemon=True)
+            killer = threading.Thread(target=kill_mid_conversation, args=(gateway,), daemon=True)
             killer.start()
             session = build_listening_session(
                 settings,
                 on_notice=lambda text: None,
-                on_event=on_event,
+                on_event=events.append,
                 on_server_status=statuses.append,
             )
             session.start()
@@ -86,9 +84,10 @@ def test_killing_the_servers_mid_conversation_loses_nothing(
     ended = [e for e in events if isinstance(e, UtteranceEnded) and e.text]
     finals = {e.utterance_id: e for e in events if isinstance(e, TranslationEvent) and e.final}
     host = server.host
+    summary = [(e.utterance_id, e.asr_backend, e.text[:30]) for e in ended]
     # Before the kill the server recognised and translated; after it, this PC did.
-    assert ended[0].asr_backend == f"server {host}"
-    assert ended[-1].asr_backend == "local"
+    assert ended[0].asr_backend == f"server {host}", summary
+    assert ended[-1].asr_backend == "local", summary
     assert statuses[0].endswith(f"server {host}") and SERVER_UNAVAILABLE in statuses
     # Every spoken turn is an utterance with text, and every utterance is translated.
     for segment in conversation_fi_en.segments:
