@@ -42,7 +42,10 @@ def api_key(url: str, env_var: str, environ: Mapping[str, str] | None = None) ->
     except CredentialError:
         return None
     except Exception as exc:  # a keyring backend that fails must not stop the desk
-        logger.warning("could not read the server key from the OS keyring: %s", exc)
+        # No keyring on this PC at all is normal (the key comes from the variable).
+        quiet = type(exc).__name__ == "NoKeyringError"
+        log = logger.debug if quiet else logger.warning
+        log("could not read the server key from the OS keyring: %s", exc)
         return None
     return stored or None
 
