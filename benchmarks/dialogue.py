@@ -26,8 +26,12 @@ scored together: their references are joined for the word error rate, and latenc
 from the end of the last one. Per-language error rates leave out groups that mix the two
 languages; the offline figure beside them is on the same turns.
 
+``--server URL`` (``fast`` and ``realtime``) recognises through a city inference server
+(``interpreter/server/``), this PC's Whisper being the fallback; ``--server start``
+starts faster-whisper-server serving the same Whisper base on 127.0.0.1.
+
 Usage: python benchmarks/dialogue.py [--mode fast|realtime|mic|all] [--turns N]
-       [--threads 2] [--clips] [--json out.json]
+       [--threads 2] [--clips] [--json out.json] [--server URL|start [--server-model NAME]]
 """
 
 from __future__ import annotations
@@ -110,6 +114,22 @@ def load_engine(threads: int):
     from interpreter.session import load_engine as load
 
     return load("base", threads=threads)
+
+
+def remote_engine(local, server: str, model: str):
+    """The engine through an inference server (started here for ``start``)."""
+    from interpreter.server.config import ServerConfig
+    from interpreter.server.remote import ServerConnection
+
+    running = None
+    if server == "start":
+        from inference_servers import start_faster_whisper_server
+
+        work = Path(tempfile.mkdtemp(prefix="dialogue-server-"))
+        running = start_faster_whisper_server(local.model_path, work, model)
+        server = running.url
+    config = ServerConfig(url=server, enabled=True, asr_model=model, timeout_seconds=6.0)
+    return ServerConnection(config, key=None).asr_engine(local), running
 
 
 def run_fast(engine, path: Path) -> Run:
@@ -467,6 +487,8 @@ def main() -> int:
     parser.add_argument("--clips", action="store_true", help="also run every turn alone")
     parser.add_argument("--seed", type=int, help="seed for the gaps between turns")
     parser.add_argument("--json", type=Path, help="also write the figures and rows as JSON")
+    parser.add_argument("--server", help="inference server URL, or 'start' to run one here")
+    parser.add_argument("--server-model", default="whisper-base", help="model name on it")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     import dialogue
@@ -480,6 +502,9 @@ def main() -> int:
     )
     modes = ["fast", "realtime", "mic"] if args.mode == "all" else [args.mode]
     engine = load_engine(args.threads)
+    server_process = None
+    if args.server:
+        engine, server_process = remote_engine(engine, args.server, args.server_model)
     runs: dict[str, Run] = {}
     scored: dict[str, dict[str, Any]] = {}
     alone = dialogue.turn_clips(args.turns) if args.clips else []
@@ -499,6 +524,8 @@ def main() -> int:
         if alone:
             print("running clips ...", flush=True)
             runs["clips"], scored["clips"] = run_clips(engine, alone)
+    if server_process is not None:
+        server_process.stop()
     print("running offline ...", flush=True)
     offline = run_offline(engine.model_path, args.threads, [(material.path, t) for t in turns])
     clip_turns = [(a.path, a.turns[0]) for a in alone]

@@ -80,6 +80,22 @@ def _add_listen_arguments(parser: argparse.ArgumentParser) -> None:
         default="auto",
         help="where Whisper runs",
     )
+    parser.add_argument(
+        "--server",
+        metavar="URL",
+        help="the city's inference server (default: the configuration file's, else none); "
+        "this PC's models finish what it cannot",
+    )
+    parser.add_argument(
+        "--server-mt",
+        choices=("none", "libretranslate", "chat"),
+        help="translation on the server: none, libretranslate or chat (with --server-mt-model)",
+    )
+    parser.add_argument("--server-asr-model", help="speech model name on the server")
+    parser.add_argument("--server-mt-model", help="chat model name on the server")
+    parser.add_argument(
+        "--no-server-asr", action="store_true", help="recognise speech on this PC only"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -275,6 +291,7 @@ def _run_listen(args: argparse.Namespace) -> int:
             translate=not args.no_translation,
             tentative_translation_seconds=args.translate_tentative,
             translation_vmap=not args.no_vmap,
+            server=_server_config(args),
         )
         speech, gate = build_listen_speech(args, live=args.replay is None)
         on_event = events.put
@@ -326,6 +343,30 @@ def _run_listen(args: argparse.Namespace) -> int:
     if pipeline.error is not None:
         return 1
     return 0
+
+
+def _server_config(args: argparse.Namespace):
+    """The configuration file's server entry with the command line's changes; a locked
+    key cannot be changed (``ValueError`` naming the file)."""
+    from interpreter.central_config import load_central_config
+
+    central = load_central_config()
+    wanted = {
+        "server_url": args.server,
+        "server_enabled": True if args.server else None,
+        "server_mt": {"none": ""}.get(args.server_mt, args.server_mt),
+        "server_asr_model": args.server_asr_model,
+        "server_mt_model": args.server_mt_model,
+        "server_asr": False if args.no_server_asr else None,
+    }
+    wanted = {key: value for key, value in wanted.items() if value is not None}
+    locked = [key for key in wanted if central.is_locked(key)]
+    if locked:
+        raise ValueError(
+            f"{', '.join(locked)} is locked by {central.path}; ask IT to change it there."
+        )
+    config = central.server(wanted)
+    return config if config.active else None
 
 
 def _notice(message: str) -> None:

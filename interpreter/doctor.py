@@ -148,9 +148,23 @@ def check_test_tools() -> list[Finding]:
     ]
 
 
+def check_server_entry() -> list[Finding]:
+    """The city's inference server from the configuration file, when one is set."""
+    from interpreter.central_config import CentralConfigError, load_central_config
+    from interpreter.server.doctor import check_server
+
+    try:
+        config = load_central_config()
+    except CentralConfigError as exc:
+        return [Finding(False, f"configuration file: {exc}", "fix or remove the file")]
+    found = check_server(config.server())
+    return [Finding(f.ok, f.what, f.fix) for f in found]
+
+
 def run_doctor(out: TextIO) -> int:
     """Print every check; exit status 1 when something the app needs is missing."""
     required = check_packages() + check_audio() + check_models() + check_compute()
+    required += check_server_entry()
     optional = check_finnish_lemmas() + check_test_tools()
     for finding in required + optional:
         mark = "ok " if finding.ok else "!! "

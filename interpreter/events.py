@@ -89,6 +89,8 @@ class UtteranceEnded(Event):
     type: ClassVar[str] = "utterance_ended"
     language_probability: float = 0.0
     language_fallback: bool = False
+    #: Who recognised the utterance's last words: ``local`` or ``server HOST``.
+    asr_backend: str = "local"
 
 
 @dataclass(frozen=True)

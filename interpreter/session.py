@@ -17,6 +17,7 @@ from interpreter.audio.base import AudioSource
 from interpreter.clock import StreamClock
 from interpreter.events import Event
 from interpreter.pipeline import Pipeline
+from interpreter.server.config import ServerConfig
 from interpreter.streaming import StreamingOptions, StreamingRecognizer
 from interpreter.translate.engine import TranslationEngine
 from interpreter.translate.glossary import Glossary
@@ -53,6 +54,9 @@ class ListenSettings:
     #: Silence appended to a replayed file, so the last utterance ends by a pause as it
     #: would live rather than by the end of the stream.
     replay_pad_seconds: float = 0.0
+    #: The city's inference server (off unless configured); local models stay loaded as
+    #: the fallback.
+    server: ServerConfig | None = None
 
 
 @dataclass
@@ -62,6 +66,7 @@ class ListeningSession:
     engine: WhisperEngine
     source_is_live: bool
     translator: TranslationWorker | None = None
+    server: object | None = None  # ServerConnection while a server is in use
 
     def start(self) -> None:
         if self.translator is not None:
@@ -73,6 +78,8 @@ class ListeningSession:
         self.pipeline.wait(timeout)
         if self.translator is not None:
             self.translator.stop(timeout)
+        if self.server is not None:
+            self.server.close()
 
 
 def load_engine(
@@ -133,12 +140,15 @@ def build_translator(
     on_event: Callable[[Event], None],
     on_notice: Callable[[str], None] | None = None,
     engines: Mapping[tuple[str, str], TranslationEngine] | None = None,
+    server=None,
 ) -> TranslationWorker | None:
     """Engines for both directions of the pair, or None when no model is available.
 
     A model given explicitly must load (errors propagate); a direction with no model
     installed turns translation off for the session, with a notice saying why.
-    ``engines``: already loaded engines by direction, used as they are.
+    ``engines``: already loaded engines by direction, used as they are. ``server``: a
+    ``ServerConnection`` that translates first, the local engines (where installed) being
+    its fallback.
     """
     from interpreter.translate.base import TranslationError
     from interpreter.translate.loader import build_engine
@@ -158,8 +168,11 @@ def build_translator(
             except TranslationError as exc:
                 if folder is not None:
                     raise
-                if on_notice:
+                if on_notice and (server is None or not server.config.serves_mt):
                     on_notice(f"Translation {direction[0]}-{direction[1]} is off: {exc}")
+    if server is not None and server.config.serves_mt:
+        directions = [(pair.staff, pair.client), (pair.client, pair.staff)]
+        engines = server.translation_engines(directions, engines, glossary)
     if not engines:
         return None
     return TranslationWorker(pair, engines, clock, on_event, settings.tentative_translation_seconds)
@@ -190,6 +203,7 @@ def build_listening_session(
     source: AudioSource | None = None,
     glossary: Glossary | None = None,
     playback_gate=None,
+    on_server_status: Callable[[str], None] | None = None,
 ) -> ListeningSession:
     """Everything a conversation needs, loaded once. Events go to ``on_event`` (any
     thread) when given, else to the pipeline's queue (recognition events only).
@@ -200,6 +214,8 @@ def build_listening_session(
     opens microphones through its own device list; it counts as live).
     ``playback_gate`` (a :class:`~interpreter.speech.gate.PlaybackGate`): the app speaks,
     so what the source hears of that speech is silenced before recognition.
+    ``on_server_status`` hears which side recognises and translates when a server is
+    configured (default: ``on_notice``).
     """
     pair = LanguagePair.parse(settings.pair)
     if source is None:
@@ -216,6 +232,13 @@ def build_listening_session(
         engine = load_engine(
             settings.asr_model, settings.threads, settings.compute_device, on_notice
         )
+    server = None
+    if settings.server is not None and settings.server.active:
+        from interpreter.server.remote import ServerConnection
+
+        server = ServerConnection(settings.server, on_status=on_server_status or on_notice)
+        if settings.server.serves_asr:
+            engine = server.asr_engine(engine)
     clock = StreamClock()
     recognizer = StreamingRecognizer(engine, pair, settings.streaming, clock=clock)
     recognizer.set_mode(settings.mode)
@@ -227,7 +250,7 @@ def build_listening_session(
     translator = None
     if settings.translate and on_event is not None:
         translator = build_translator(
-            settings, pair, glossary, clock, on_event, on_notice, translation_engines
+            settings, pair, glossary, clock, on_event, on_notice, translation_engines, server
         )
     if translator is not None:
         sink, worker = on_event, translator
@@ -239,4 +262,6 @@ def build_listening_session(
         pipeline = Pipeline(source, recognizer, clock=clock, on_event=publish)
     else:
         pipeline = Pipeline(source, recognizer, clock=clock, on_event=on_event)
-    return ListeningSession(pipeline, source, engine, live, translator)
+    if server is not None:
+        server.announce()
+    return ListeningSession(pipeline, source, engine, live, translator, server)

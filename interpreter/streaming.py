@@ -233,6 +233,7 @@ class StreamingRecognizer:
                 language_probability=round(decision.probability, 3),
                 language_fallback=decision.fallback,
             )
+        ended = replace(ended, asr_backend=self.engine.backend_name)
         logger.info("utterance %d (%s, %s): %s", utt.id, ended.lang, reason, text)
         return ended
 

@@ -106,7 +106,14 @@ def run_desk() -> int:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setQuitOnLastWindowClosed(False)  # the client window alone keeps nothing open
-    settings = DeskSettings()
+    from interpreter.central_config import CentralConfigError, load_central_config
+
+    try:
+        central = load_central_config()
+    except CentralConfigError as exc:  # the city's locks must not be silently dropped
+        print(f"interpreter: {exc}", file=sys.stderr)
+        return 2
+    settings = DeskSettings(central=central)
     install_translator(app, settings.ui_language)
     apply_models_folder(settings)
     desk = build_desk(settings)

@@ -141,6 +141,8 @@ class DeskController(QObject):
         s.exportEnabledChanged.connect(self.set_export_enabled)
         s.attentionToggled.connect(self.toggle_attention)
         s.modelsRequested.connect(self.open_model_dialog)
+        s.settingsRequested.connect(self.open_settings)
+        self.bridge.serverStatus.connect(s.set_server_state)
         self.client.attentionToggleRequested.connect(self.toggle_attention)
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -180,7 +182,29 @@ class DeskController(QObject):
         self.staff.microphone.set_level(-120.0)
         self.staff.set_model_state(self.tr("Loading…"), busy=True)
         core_mode = "auto" if self.mode == "auto" else self.push_side
-        self._open.emit(self._token, {"pair": self.pair, "device": self.device, "mode": core_mode})
+        overrides = {"pair": self.pair, "device": self.device, "mode": core_mode}
+        self._open.emit(self._token, {**overrides, "server": self._server_entry()})
+
+    def _server_entry(self):
+        """The server entry when one is on; a broken entry is shown and not used."""
+        from interpreter.server.config import ServerConfigError
+
+        try:
+            entry = self.settings.server.validate()
+        except ServerConfigError as exc:
+            self.staff.statusBar().showMessage(str(exc), 10000)
+            return None
+        return entry if entry.active else None
+
+    def open_settings(self) -> QDialog:
+        """The Settings dialog; saving it reopens listening with the new entry."""
+        from ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self.staff)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self.open_session)
+        dialog.open()
+        return dialog
 
     def _on_progress(self, stage: str) -> None:
         texts = {

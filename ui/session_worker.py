@@ -31,12 +31,16 @@ class CoreBridge(QObject):
 
     eventReceived = Signal(int, object)
     noticeReceived = Signal(str)
+    serverStatus = Signal(str)  # where speech and text go; "" when nothing leaves the PC
 
     def post_event(self, token: int, event: object) -> None:
         self.eventReceived.emit(token, event)
 
     def post_notice(self, text: str) -> None:
         self.noticeReceived.emit(text)
+
+    def post_server_status(self, text: str) -> None:
+        self.serverStatus.emit(text)
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,12 @@ class SessionWorker(QObject):
             from interpreter.audio.microphone import MicrophoneSource
 
             source = MicrophoneSource(settings.device or None, sounddevice=self._sd)
-        mt_key = (settings.pair, tuple(sorted(settings.mt_models.items())), settings.translate)
+        mt_key = (
+            settings.pair,
+            tuple(sorted(settings.mt_models.items())),
+            settings.translate,
+            settings.server,
+        )
         engines = self._translation.get(mt_key)
         self.progress.emit("translation")
         session = build_listening_session(
@@ -138,7 +147,10 @@ class SessionWorker(QObject):
             translation_engines=engines,
             source=source,
             playback_gate=self._gate if settings.replay is None else None,
+            on_server_status=self._bridge.post_server_status,
         )
+        if session.server is None:
+            self._bridge.post_server_status("")
         loaded = dict(session.translator.engines) if session.translator is not None else {}
         staff, client = settings.pair.split("-")
         missing = tuple(

@@ -1,12 +1,18 @@
 """The desk's persisted settings, typed, on top of QSettings.
 
 The QSettings object is injected: the app uses the per-user default, tests an INI file in
-a temporary folder, so a test never touches a real desk's settings.
+a temporary folder, so a test never touches a real desk's settings. The city's
+configuration file (``interpreter/central_config.py``) is laid over it: its defaults apply
+until the desk changes a value, its locked values always apply.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
+
+from interpreter.central_config import CentralConfig, server_keys
+from interpreter.server.config import ServerConfig
+from ui.central_settings import LayeredStore
 
 DEFAULT_PAIR = "fi-en"
 DEFAULT_FONT_PT = 32
@@ -20,8 +26,16 @@ ORGANIZATION, APPLICATION = "desk-interpreter", "desk"
 class DeskSettings:
     """Pair, microphone, speaker mode, client font size, theme, UI language and export."""
 
-    def __init__(self, store: QSettings | None = None) -> None:
-        self.store = store if store is not None else QSettings(ORGANIZATION, APPLICATION)
+    def __init__(
+        self, store: QSettings | None = None, central: CentralConfig | None = None
+    ) -> None:
+        own = store if store is not None else QSettings(ORGANIZATION, APPLICATION)
+        self.central = central or CentralConfig()
+        self.store = LayeredStore(own, self.central)
+
+    def is_locked(self, key: str) -> bool:
+        """Whether the city's configuration file fixes this key."""
+        return self.central.is_locked(key)
 
     def _get(self, key: str, default: str) -> str:
         value = self.store.value(key, default)
@@ -151,6 +165,21 @@ class DeskSettings:
     @speech_device.setter
     def speech_device(self, value: str) -> None:
         self.store.setValue("speech_device", value)
+
+    @property
+    def server(self) -> ServerConfig:
+        """The inference server entry (off by default). The API key is never here."""
+        values = {key: self.store.value(key) for key in server_keys()}
+        return self.central.server({k: v for k, v in values.items() if v is not None})
+
+    @server.setter
+    def server(self, value: ServerConfig) -> None:
+        for name, item in value.to_mapping().items():
+            if self.is_locked(f"server_{name}"):
+                continue
+            if isinstance(item, bool):
+                item = "true" if item else "false"
+            self.store.setValue(f"server_{name}", item)
 
     def sync(self) -> None:
         self.store.sync()

@@ -92,6 +92,7 @@ class StaffWindow(QMainWindow):
     exportEnabledChanged = Signal(bool)
     attentionToggled = Signal()
     modelsRequested = Signal()
+    settingsRequested = Signal()
     closing = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -168,10 +169,13 @@ class StaffWindow(QMainWindow):
         self.progress.hide()
         self.latency = QLabel(self)
         self.compute = QLabel(self)
+        self.server_state = QLabel(self)  # privacy: names the server speech goes to
+        self.server_state.hide()
         bar.addWidget(self.model_state, 1)
         bar.addWidget(self.progress)
         bar.addPermanentWidget(self.latency)
         bar.addPermanentWidget(self.compute)
+        bar.addPermanentWidget(self.server_state)
 
     def _action(self, menu, text: str, slot, shortcut: str | None = None) -> QAction:
         action = QAction(text, self)
@@ -203,6 +207,7 @@ class StaffWindow(QMainWindow):
         self._action(view, self.tr("Light theme"), lambda: self.themeChosen.emit("light"))
         self._action(view, self.tr("Dark theme"), lambda: self.themeChosen.emit("dark"))
         settings = menus.addMenu(self.tr("&Settings"))
+        self._action(settings, self.tr("Settings…"), self.settingsRequested.emit)
         self.export_setting = self._action(
             settings, self.tr("Allow transcript export"), self._export_toggled
         )
@@ -245,6 +250,11 @@ class StaffWindow(QMainWindow):
         self.latency.setText(
             "" if seconds is None else self.tr("last: %1 s").replace("%1", f"{seconds:.1f}")
         )
+
+    def set_server_state(self, text: str) -> None:
+        """Where speech and text go ("" hides it: nothing leaves this PC)."""
+        self.server_state.setText(text)
+        self.server_state.setVisible(bool(text))
 
     def set_compute(self, text: str) -> None:
         self.compute.setText(text)

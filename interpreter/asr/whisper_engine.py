@@ -103,6 +103,9 @@ def resolve_device(options: AsrOptions) -> tuple[str, str]:
 class WhisperEngine:
     """A loaded Whisper model; ``encode`` then ``language_scores`` and ``decode``."""
 
+    #: Who decodes, as events name it (a server engine names the server).
+    backend_name = "local"
+
     def __init__(self, model_path: Path, options: AsrOptions | None = None) -> None:
         from faster_whisper import WhisperModel
 
@@ -267,7 +270,7 @@ class WhisperEngine:
             ends.append(end)
         return ends
 
-    def _cut_loop_across_prefix(self, hypothesis: Hypothesis, prefix: str) -> Hypothesis:
+    def cut_loop_across_prefix(self, hypothesis: Hypothesis, prefix: str) -> Hypothesis:
         """A forced prefix primes Whisper to repeat it: look for loops over both.
 
         The prefix is committed text and stays; only new copies are removed.
@@ -365,7 +368,7 @@ class PendingHypothesis:
         if self._hypothesis is None:
             request = self._request
             raw = self._engine._hypothesis(self._async.result(), request.prompt, request.tokenizer)
-            cut = self._engine._cut_loop_across_prefix(raw, request.fixed_words)
+            cut = self._engine.cut_loop_across_prefix(raw, request.fixed_words)
             self._hypothesis = replace(cut, seconds=time.perf_counter() - self.started)
         return self._hypothesis
 

@@ -1,0 +1,1 @@
+"""A city inference server: remote recognition and translation with local fallback."""
