@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-v", "--verbose", action="count", default=0, help="more log output (-vv: debug)"
     )
+    _add_log_arguments(parser)
     sub = parser.add_subparsers(dest="command")
     listen = sub.add_parser("listen", help="listen (or replay a file) and print committed text")
     _add_listen_arguments(listen)
@@ -124,24 +125,44 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def configure_logging(verbosity: int) -> None:
-    level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+def _add_log_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-log-file",
+        action="store_true",
+        help="write no log file (by default one is kept in the user's log folder)",
     )
-    if verbosity < 2:
-        logging.getLogger("faster_whisper").setLevel(logging.WARNING)
+    parser.add_argument(
+        "--log-conversation-text",
+        action="store_true",
+        help="DEBUG ONLY: also write transcripts and translations to conversation-text.log "
+        "in the log folder (never on a desk in service)",
+    )
+
+
+def configure_logging(verbosity: int, args: argparse.Namespace | None = None):
+    """The terminal at ``-v``'s level, the log file for IT, crash hooks (interpreter/logs.py)."""
+    from interpreter.logs import CONVERSATION_TEXT_ENV, LogOptions, env_flag, setup_logging
+
+    return setup_logging(
+        LogOptions(
+            verbosity=verbosity,
+            log_file=not getattr(args, "no_log_file", False),
+            conversation_text=getattr(args, "log_conversation_text", False)
+            or env_flag(CONVERSATION_TEXT_ENV),
+        )
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    configure_logging(args.verbose)
+    log_setup = configure_logging(args.verbose, args)
+    logger.info("command: %s", args.command or "desk")  # never argv: it can hold text
     if args.command is None:
         # The desk window; `interpreter listen` stays the terminal listener.
         from ui.app import run_desk
 
-        return run_desk()
+        return run_desk(log_setup)
     try:
         if args.command == "listen":
             return _run_listen(args)

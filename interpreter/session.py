@@ -62,6 +62,12 @@ class ListeningSession:
     translator: TranslationWorker | None = None
 
     def start(self) -> None:
+        logger.info(
+            "session starts: %s, %s, translation %s",
+            self.source.description,
+            "live" if self.source_is_live else "replay",
+            "on" if self.translator is not None else "off",
+        )
         if self.translator is not None:
             self.translator.start()
         self.pipeline.start()
@@ -163,6 +169,25 @@ def build_translator(
     return TranslationWorker(pair, engines, clock, on_event, settings.tentative_translation_seconds)
 
 
+def check_client_language(pair: LanguagePair) -> None:
+    """Refuse a client language that Whisper does not know (a typo such as ``fi-xx``),
+    naming the languages the desk translates."""
+    from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+    if pair.client in _LANGUAGE_CODES:
+        return
+    from models.translation_routes import TranslationCatalog
+
+    translated = sorted(
+        {p.split("-")[1] for p in TranslationCatalog.load().pairs if p[:3] == "fi-"}
+    )
+    raise ValueError(
+        f"Unknown language '{pair.client}' in the pair {pair}. Pairs with translation: "
+        f"{', '.join('fi-' + code for code in translated)}; with --no-translation, any "
+        "language Whisper recognises (ISO 639-1 codes such as de, fr, pl)."
+    )
+
+
 def build_listening_session(
     settings: ListenSettings,
     on_notice: Callable[[str], None] | None = None,
@@ -182,6 +207,7 @@ def build_listening_session(
     opens microphones through its own device list; it counts as live).
     """
     pair = LanguagePair.parse(settings.pair)
+    check_client_language(pair)
     if source is None:
         source, live = build_source(settings)  # before the models: bad input fails fast
     else:
