@@ -121,7 +121,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_phrases_parser(sub)
     sub.add_parser("devices", help="list audio input devices")
-    sub.add_parser("doctor", help="check the installation and say what is missing")
+    doctor = sub.add_parser("doctor", help="check the installation and say what is missing")
+    doctor.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help="also write a zip for IT support (versions, settings without secrets, devices, "
+        "models, recent logs; never conversation text)",
+    )
     return parser
 
 
@@ -177,12 +184,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "doctor":
             from interpreter.doctor import run_doctor
 
+            if args.report:
+                return _write_report(args.report)
             return run_doctor(sys.stdout)
     except UserError as exc:
         print(f"interpreter: {exc}", file=sys.stderr)
         return 2
     parser.error(f"unknown command {args.command}")
     return 2
+
+
+def _write_report(target: Path) -> int:
+    from interpreter.support_report import write_support_report
+
+    try:
+        written = write_support_report(target)
+    except OSError as exc:
+        raise UserError(str(exc)) from exc
+    print(f"Support report written to {written}; it holds no conversation text.")
+    return 0
 
 
 def _run_translate(args: argparse.Namespace) -> int:
