@@ -23,8 +23,9 @@ part of the measurement.
 Translation uses the tiny trained Marian models of the tests (fast) or, with
 ``--stand-in``, the opus-mt-size random-weight model of dialogue_translation.py.
 
-Usage: python benchmarks/soak.py --hours 8 [--slice-minutes 60] [--speed 0]
-       [--realtime-clients 1] [--threads 2] [--desk] [--json out.json]
+Usage: python benchmarks/soak.py --hours 8 [--slice-minutes 60] [--speed 0] [--plot soak.png]
+       [--realtime-clients 1] [--budget-minutes M] [--threads 2] [--desk] [--json out.json]
+       python benchmarks/soak.py --from-json out.json --plot soak.png
 """
 
 from __future__ import annotations
@@ -301,6 +302,32 @@ def print_summary(summary: dict) -> None:
         )
 
 
+def plot(slices: list[Slice], path: Path) -> None:
+    """RSS, threads and open files, and the wall time per audio second, over the day."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    hours = [s.audio_hours for s in slices]
+    figure, (memory, counts, pace) = plt.subplots(3, 1, figsize=(7, 6.5), sharex=True)
+    memory.plot(hours, [s.rss_mb for s in slices], marker="o")
+    memory.set_ylabel("RSS (MB)")
+    memory.set_ylim(bottom=0)
+    counts.plot(hours, [s.threads for s in slices], marker="o", label="threads")
+    counts.plot(hours, [s.open_files for s in slices], marker="s", label="open files")
+    counts.set_ylim(bottom=0)
+    counts.legend()
+    pace.plot(hours, [s.wall_per_audio_second for s in slices], marker="o")
+    pace.set_ylabel("wall s per audio s")
+    pace.set_ylim(bottom=0)
+    pace.set_xlabel("hours of conversation")
+    figure.suptitle("Soak: the desk dialogue looped, next client every replay")
+    figure.tight_layout()
+    figure.savefig(path, dpi=80)
+    plt.close(figure)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--hours", type=float, default=8.0, help="conversation to replay")
@@ -317,7 +344,19 @@ def main() -> int:
         "real-time clients (a shorter day, reported as such)",
     )
     parser.add_argument("--json", type=Path, help="write slices and summary here")
+    parser.add_argument("--plot", type=Path, help="draw RSS, threads, files and pace (PNG)")
+    parser.add_argument("--from-json", type=Path, help="only print and plot an earlier run")
     args = parser.parse_args()
+
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text())
+        slices = [Slice(**item) for item in saved["slices"]]
+        for number, item in enumerate(slices):
+            print_slice(item, number == 0)
+        print_summary(saved["summary"])
+        if args.plot:
+            plot(slices, args.plot)
+        return 0
 
     import tempfile
 
@@ -391,6 +430,8 @@ def main() -> int:
         slices, runs[: args.realtime_clients], runs[clients - args.realtime_clients :]
     )
     print_summary(summary)
+    if args.plot:
+        plot(slices, args.plot)
     if args.json:
         args.json.write_text(
             json.dumps(
