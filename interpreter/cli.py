@@ -110,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-v", "--verbose", action="count", default=0, help="more log output (-vv: debug)"
     )
+    _add_log_arguments(parser)
     sub = parser.add_subparsers(dest="command")
     listen = sub.add_parser("listen", help="listen (or replay a file) and print committed text")
     _add_listen_arguments(listen)
@@ -140,28 +141,55 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_phrases_parser(sub)
     sub.add_parser("devices", help="list audio input devices")
-    sub.add_parser("doctor", help="check the installation and say what is missing")
+    doctor = sub.add_parser("doctor", help="check the installation and say what is missing")
+    doctor.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help="also write a zip for IT support (versions, settings without secrets, devices, "
+        "models, recent logs; never conversation text)",
+    )
     return parser
 
 
-def configure_logging(verbosity: int) -> None:
-    level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+def _add_log_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-log-file",
+        action="store_true",
+        help="write no log file (by default one is kept in the user's log folder)",
     )
-    if verbosity < 2:
-        logging.getLogger("faster_whisper").setLevel(logging.WARNING)
+    parser.add_argument(
+        "--log-conversation-text",
+        action="store_true",
+        help="DEBUG ONLY: also write transcripts and translations to conversation-text.log "
+        "in the log folder (never on a desk in service)",
+    )
+
+
+def configure_logging(verbosity: int, args: argparse.Namespace | None = None):
+    """The terminal at ``-v``'s level, the log file for IT, crash hooks (interpreter/logs.py)."""
+    from interpreter.logs import CONVERSATION_TEXT_ENV, LogOptions, env_flag, setup_logging
+
+    return setup_logging(
+        LogOptions(
+            verbosity=verbosity,
+            log_file=not getattr(args, "no_log_file", False),
+            conversation_text=getattr(args, "log_conversation_text", False)
+            or env_flag(CONVERSATION_TEXT_ENV),
+        )
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    configure_logging(args.verbose)
+    log_setup = configure_logging(args.verbose, args)
+    logger.info("command: %s", args.command or "desk")  # never argv: it can hold text
     if args.command is None:
         # The desk window; `interpreter listen` stays the terminal listener.
         from ui.app import run_desk
 
-        return run_desk()
+        return run_desk(log_setup)
     try:
         if args.command == "listen":
             return _run_listen(args)
@@ -178,12 +206,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "doctor":
             from interpreter.doctor import run_doctor
 
+            if args.report:
+                return _write_report(args.report)
             return run_doctor(sys.stdout)
     except UserError as exc:
         print(f"interpreter: {exc}", file=sys.stderr)
         return 2
     parser.error(f"unknown command {args.command}")
     return 2
+
+
+def _write_report(target: Path) -> int:
+    from interpreter.support_report import write_support_report
+
+    try:
+        written = write_support_report(target)
+    except OSError as exc:
+        raise UserError(str(exc)) from exc
+    print(f"Support report written to {written}; it holds no conversation text.")
+    return 0
 
 
 def _run_translate(args: argparse.Namespace) -> int:

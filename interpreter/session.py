@@ -69,6 +69,12 @@ class ListeningSession:
     server: object | None = None  # ServerConnection while a server is in use
 
     def start(self) -> None:
+        logger.info(
+            "session starts: %s, %s, translation %s",
+            self.source.description,
+            "live" if self.source_is_live else "replay",
+            "on" if self.translator is not None else "off",
+        )
         if self.translator is not None:
             self.translator.start()
         self.pipeline.start()
@@ -193,6 +199,25 @@ def translation_threads(settings: ListenSettings) -> int:
     return max(1, (settings.threads or default_threads()) // 2)
 
 
+def check_client_language(pair: LanguagePair) -> None:
+    """Refuse a client language that Whisper does not know (a typo such as ``fi-xx``),
+    naming the languages the desk translates."""
+    from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+    if pair.client in _LANGUAGE_CODES:
+        return
+    from models.translation_routes import TranslationCatalog
+
+    translated = sorted(
+        {p.split("-")[1] for p in TranslationCatalog.load().pairs if p[:3] == "fi-"}
+    )
+    raise ValueError(
+        f"Unknown language '{pair.client}' in the pair {pair}. Pairs with translation: "
+        f"{', '.join('fi-' + code for code in translated)}; with --no-translation, any "
+        "language Whisper recognises (ISO 639-1 codes such as de, fr, pl)."
+    )
+
+
 def build_listening_session(
     settings: ListenSettings,
     on_notice: Callable[[str], None] | None = None,
@@ -218,6 +243,7 @@ def build_listening_session(
     configured (default: ``on_notice``).
     """
     pair = LanguagePair.parse(settings.pair)
+    check_client_language(pair)
     if source is None:
         source, live = build_source(settings)  # before the models: bad input fails fast
     else:

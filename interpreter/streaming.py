@@ -36,11 +36,14 @@ from interpreter.events import (
     UtteranceEnded,
     UtteranceStarted,
 )
+from interpreter.logs import conversation_logger
 from interpreter.repetition import LoopRule, has_loop
 from interpreter.segmenter import Boundary, BoundaryKind, Segmenter, SegmenterOptions
 from interpreter.vad import StreamingVad
 
 logger = logging.getLogger(__name__)
+#: Transcript or translation text: silent unless the debug option logs it (logs.py).
+text_log = conversation_logger(__name__)
 
 AUTO = "auto"
 _IDLE_HISTORY_SECONDS = 2.0  # kept while nobody speaks, for the utterance's pre-roll
@@ -234,7 +237,15 @@ class StreamingRecognizer:
                 language_fallback=decision.fallback,
             )
         ended = replace(ended, asr_backend=self.engine.backend_name)
-        logger.info("utterance %d (%s, %s): %s", utt.id, ended.lang, reason, text)
+        logger.info(
+            "utterance %d (%s, %s): %d words, %.1f s of audio",
+            utt.id,
+            ended.lang,
+            reason,
+            len(text.split()),
+            ended.audio_end - ended.audio_start,
+        )
+        text_log.debug("utterance %d: %s", utt.id, text)
         return ended
 
     def _commit_through(self, utt: Utterance, speech_end: int, position: int) -> list[Event]:
@@ -260,7 +271,8 @@ class StreamingRecognizer:
                 utt.tail = []
         tail = utt.tail if self._credible(utt) else []
         if not utt.commit.committed and tail and is_silence_phrase(" ".join(tail)):
-            logger.info("dropped a known silence phrase: %s", " ".join(tail))
+            logger.info("dropped a known silence phrase (utterance %d)", utt.id)
+            text_log.debug("silence phrase dropped: %s", " ".join(tail))
             tail = []
         utt.committed_through = speech_end
         utt.hypothesis_speech_end = speech_end

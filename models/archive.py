@@ -69,11 +69,21 @@ def export_models(store: ModelStore, model_ids: list[str], archive: Path) -> Pat
     return archive
 
 
-def import_models(store: ModelStore, source: Path) -> list[InstalledModel]:
-    """Import every model of an archive, an exported folder, or one model folder."""
+def import_models(
+    store: ModelStore, source: Path, as_name: str | None = None
+) -> list[InstalledModel]:
+    """Import every model of an archive, an exported folder, or one model folder.
+
+    A folder without any manifest is a plain model folder (models/folder_import.py);
+    ``as_name`` names its catalog entry when the folder does not tell.
+    """
     source = Path(source)
     if not source.exists():
         raise ModelError(f"{source} does not exist: give an archive or a model folder.")
+    if source.is_dir() and not _model_folders(source):
+        from models.folder_import import import_plain_folder
+
+        return [import_plain_folder(store, source, as_name)]
     store.root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".import-", dir=store.root))
     try:

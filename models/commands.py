@@ -44,7 +44,14 @@ def add_models_parser(sub: argparse._SubParsersAction) -> None:
     export.add_argument("names", nargs="+", help="pairs (fi-en) or installed model names")
     export.add_argument("--to", dest="archive", type=Path, required=True, help="archive file")
     imp = actions.add_parser("import", help="install models from an archive or a folder")
-    imp.add_argument("source", type=Path)
+    imp.add_argument("source", type=Path, help="an archive, or a model folder (e.g. copied)")
+    imp.add_argument(
+        "--as",
+        dest="as_name",
+        metavar="NAME",
+        help="the catalog model a plain folder is, when its files and name do not tell "
+        "(whisper-small, opus-mt-fi-en, ...)",
+    )
     pin = actions.add_parser(
         "pin", help="look up the hub's current commit of every catalog model (for a frozen set)"
     )
@@ -97,7 +104,7 @@ def run_models(args: argparse.Namespace, out: TextIO, store: ModelStore | None =
         out.write(f"Exported {', '.join(ids)} to {archive}.\n")
         return 0
     if args.models_command == "import":
-        for model in import_models(store, args.source):
+        for model in import_models(store, args.source, getattr(args, "as_name", None)):
             out.write(f"Imported {model.manifest.model_id} ({model.folder}).\n")
         return 0
     if args.models_command == "pin":

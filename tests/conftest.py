@@ -1,9 +1,10 @@
 """Shared fixtures: an isolated environment for the whole run, and generated test speech.
 
 Isolation: before any test module is imported, the models folder
-(``INTERPRETER_MODELS_DIR``), the XDG data/config/cache folders and the Hugging Face home
-point at a throwaway folder, and the hub is put offline (``HF_HUB_OFFLINE=1``). Tests
-therefore never read or change the user's real settings or models and never download.
+(``INTERPRETER_MODELS_DIR``), the XDG data/config/cache/state (logs) folders and the
+Hugging Face home point at a throwaway folder, and the hub is put offline
+(``HF_HUB_OFFLINE=1``). Tests therefore never read or change the user's real settings or
+models and never download.
 This happens in ``pytest_configure`` rather than in a fixture because huggingface_hub
 reads these variables once, when it is first imported, which may be during collection.
 
@@ -33,6 +34,7 @@ ISOLATED_DIRS = {
     "XDG_DATA_HOME": "data",
     "XDG_CONFIG_HOME": "config",
     "XDG_CACHE_HOME": "cache",
+    "XDG_STATE_HOME": "state",
     "HF_HOME": "huggingface",
 }
 #: Variables forced to a value, and variables removed so that HF_HOME decides.

@@ -90,8 +90,24 @@ def build_desk(
     return Desk(staff, client, controller)
 
 
-def run_desk() -> int:
-    """Open the desk windows and run until the staff window closes."""
+def show_log_warning(staff: Any, log_setup: Any) -> None:
+    """A permanent status-bar warning while the conversation-text debug log is on."""
+    text_file = getattr(log_setup, "conversation_file", None)
+    if text_file is not None:
+        logger.warning("desk open with conversation text logged to %s", text_file)
+        staff.show_log_warning(
+            staff.tr("Debug log on: the conversation is written to %1").replace(
+                "%1", str(text_file)
+            )
+        )
+
+
+def run_desk(log_setup: Any = None) -> int:
+    """Open the desk windows and run until the staff window closes.
+
+    ``log_setup``: where ``main()`` sent the logs (interpreter/logs.py); when conversation
+    text is being logged, the status bar says so for as long as the desk is open.
+    """
     problem = display_problem()
     if problem:
         print(problem, file=sys.stderr)
@@ -117,6 +133,7 @@ def run_desk() -> int:
     install_translator(app, settings.ui_language)
     apply_models_folder(settings)
     desk = build_desk(settings)
+    show_log_warning(desk.staff, log_setup)
     desk.staff.closing.connect(app.quit)
     app.aboutToQuit.connect(desk.controller.shutdown)
     app.aboutToQuit.connect(settings.sync)

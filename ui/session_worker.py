@@ -192,6 +192,10 @@ class SessionWorker(QObject):
             return
         session.pipeline.stop()
         session.wait_and_close(CLOSE_TIMEOUT_SECONDS)
+        del session
+        from interpreter.memory import release_free_memory
+
+        release_free_memory()  # what the conversation used goes back to the system
 
     @Slot()
     def forget(self) -> None:

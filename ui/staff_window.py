@@ -173,6 +173,10 @@ class StaffWindow(QMainWindow):
         self.server_state.hide()
         bar.addWidget(self.model_state, 1)
         bar.addWidget(self.progress)
+        self.log_warning = QLabel(self)
+        self.log_warning.setStyleSheet("color: white; background: #b00020; padding: 0 6px;")
+        self.log_warning.hide()
+        bar.addPermanentWidget(self.log_warning)
         bar.addPermanentWidget(self.latency)
         bar.addPermanentWidget(self.compute)
         bar.addPermanentWidget(self.server_state)
@@ -258,6 +262,11 @@ class StaffWindow(QMainWindow):
 
     def set_compute(self, text: str) -> None:
         self.compute.setText(text)
+
+    def show_log_warning(self, text: str) -> None:
+        """A warning that stays in the status bar (the conversation-text debug log is on)."""
+        self.log_warning.setText(text)
+        self.log_warning.setVisible(bool(text))
 
     def show_error(self, text: str) -> None:
         self.error_banner.setText(text)

@@ -15,8 +15,11 @@ from interpreter.asr.whisper_engine import (
     PendingHypothesis,
     WhisperEngine,
 )
+from interpreter.logs import conversation_logger
 
 logger = logging.getLogger(__name__)
+#: Transcript or translation text: silent unless the debug option logs it (logs.py).
+text_log = conversation_logger(__name__)
 
 
 class UtteranceDecoder:
@@ -95,7 +98,7 @@ class UtteranceDecoder:
     ) -> None:
         logger.debug(
             "decode utt %d (%s%s): %.2f s audio (window %.0f s), final=%s, enc %.3f s, "
-            "dec %.3f s: %s",
+            "dec %.3f s: %d words",
             utt.id,
             language,
             ", bare" if bare else "",
@@ -104,8 +107,9 @@ class UtteranceDecoder:
             final,
             encoded.seconds,
             hypothesis.seconds,
-            hypothesis.text,
+            len(hypothesis.text.split()),
         )
+        text_log.debug("decode utt %d: %s", utt.id, hypothesis.text)
         self.stats.decodes += 1
         self.stats.decode_seconds += hypothesis.seconds
 
@@ -127,9 +131,8 @@ class UtteranceDecoder:
         # Trust only cuts well inside the audio that was aligned.
         if not 0.5 <= cut <= encoded.audio_seconds - 1.0:
             return None
-        logger.debug(
-            "utt %d: decoding resumes %.2f s later, after %r", utt.id, cut, words[keep_anchor]
-        )
+        logger.debug("utt %d: decoding resumes %.2f s later", utt.id, cut)
+        text_log.debug("utt %d: decoding resumes after %r", utt.id, words[keep_anchor])
         return cut, keep_anchor + 1
 
 

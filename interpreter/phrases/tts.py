@@ -20,7 +20,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from interpreter.logs import conversation_logger
+
 logger = logging.getLogger(__name__)
+#: Transcript or translation text: silent unless the debug option logs it (logs.py).
+text_log = conversation_logger(__name__)
 
 FESTIVAL_COMMAND = "text2wave -eval (voice_{voice}) {text_file} -o {out}"
 ESPEAK_COMMAND = "espeak-ng -v {voice} -w {out} -f {text_file}"
@@ -111,7 +115,8 @@ def synthesize(text: str, lang: str, options: TtsOptions, cache_dir: Path) -> Pa
         values = {"text": text, "text_file": str(text_file), "out": str(out), "voice": voice,
                   "lang": lang}  # fmt: skip
         command = [_fill(arg, values) for arg in args]
-        logger.info("synthesising %s: %s", lang, text)
+        logger.info("synthesising %s speech (%d characters)", lang, len(text))
+        text_log.debug("synthesising %s: %s", lang, text)
         try:
             done = subprocess.run(
                 command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False

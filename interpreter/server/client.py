@@ -115,9 +115,10 @@ class ServerClient:
                 status=response.status_code,
             )
         if response.status_code >= 400:
+            # Not the body: it may echo what was sent, and this message reaches the log.
             raise ServerError(
-                f"Server {self.name} rejected {path} ({response.status_code}): "
-                f"{response.text[:200]}",
+                f"Server {self.name} rejected {path} ({response.status_code}, "
+                f"{_body_summary(response)}).",
                 status=response.status_code,
             )
         return response
@@ -127,9 +128,16 @@ class ServerClient:
             return response.json()
         except ValueError as exc:
             raise ServerError(
-                f"Server {self.name} returned something that is not JSON for {path}: "
-                f"{response.text[:80]!r}"
+                f"Server {self.name} returned something that is not JSON for {path} "
+                f"({_body_summary(response)})."
             ) from exc
+
+
+def _body_summary(response) -> str:
+    """What a response held, without its text (a transcript or translation must never
+    reach the log through an error message)."""
+    kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+    return f"{kind}, {len(response.content)} bytes"
 
 
 def _connect_message(config: ServerConfig, exc: Exception) -> str:

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from interpreter.logs import conversation_logger
 from interpreter.translate.base import (
     BackendOutput,
     TranslationBackend,
@@ -31,6 +32,8 @@ from interpreter.translate.sentences import reassemble, split_sentences
 from interpreter.translate.text import is_degenerate, protect
 
 logger = logging.getLogger(__name__)
+#: Transcript or translation text: silent unless the debug option logs it (logs.py).
+text_log = conversation_logger(__name__)
 
 #: Longer inputs are cut into sentences anyway; this bounds a single request.
 MAX_INPUT_CHARACTERS = 20_000
@@ -142,12 +145,14 @@ class TranslationEngine:
             restored, problems = mask.restore(output)
             reason = is_degenerate(segment.text, restored)
             if reason:
-                logger.warning("untranslated (%s): %r -> %r", reason, segment.text, output)
+                logger.warning("a sentence was left untranslated (%s)", reason)
+                text_log.debug("untranslated (%s): %r -> %r", reason, segment.text, output)
                 flags += ["untranslated", "degenerate"]
                 final.append(segment.text)
                 continue
             if problems:
-                logger.info("placeholder problems in %r: %s", output, problems)
+                logger.info("%d placeholder problem(s) repaired", len(problems))
+                text_log.debug("placeholder problems in %r: %s", output, problems)
                 flags.append("placeholder_repaired")
             final.append(restored)
         return reassemble(final, segments, self.target), tokens, list(dict.fromkeys(flags))

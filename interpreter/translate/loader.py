@@ -120,10 +120,14 @@ def _refuse_damaged(folder: Path) -> None:
 
 def _not_installed(source: str, target: str, routes: list[Route], models_dir: Path) -> str:
     options = "; ".join(
-        f"{' + '.join(s.model.repo for s in r.steps)} ({', '.join(r.licences)})" for r in routes
+        f"{' + '.join(s.model.id for s in r.steps)} ({', '.join(r.licences)})" for r in routes
     )
+    pair = f"fi-{target}" if source == "fi" else f"fi-{source}"
     return (
         f"No translation model is installed for {source}-{target} in "
-        f"{models_dir / TRANSLATION_SUBFOLDER}. Copy one of these models there (folder named "
-        f"after its catalog id): {options}; or pass a model folder with --mt-model."
+        f"{models_dir / TRANSLATION_SUBFOLDER} (the catalog offers: {options}). Install "
+        f"the pair's models with: interpreter models install {pair}. Without network, run "
+        f"'interpreter models export {pair} --to FILE' on a machine that has them and "
+        "'interpreter models import FILE' here (a copied model folder imports too); or "
+        "pass a model folder with --mt-model."
     )

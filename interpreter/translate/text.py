@@ -18,9 +18,12 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from interpreter.logs import conversation_logger
 from interpreter.repetition import DEFAULT_RULE, LoopRule, longest_repeat
 
 logger = logging.getLogger(__name__)
+#: Transcript or translation text: silent unless the debug option logs it (logs.py).
+text_log = conversation_logger(__name__)
 
 # ---------------------------------------------------------------------------------------------
 # Placeholders and protected spans
@@ -97,7 +100,8 @@ class Masked:
             elif count > 1:
                 problems.append(f"duplicated {span.kind} {span.source!r} ({count} times)")
         if problems:
-            logger.debug("restore problems: %s", problems)
+            logger.debug("%d placeholder problem(s) on restoring", len(problems))
+            text_log.debug("restore problems: %s", problems)
         return restored, problems
 
 

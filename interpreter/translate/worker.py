@@ -184,6 +184,18 @@ class TranslationWorker:
             logger.exception("translation failed")
             self._emit_error(job, target_lang, f"Translation failed: {exc}")
             return
+        if job.final:
+            logger.info(
+                "utterance %d translated %s-%s (%s, %s): %.0f ms, %d tokens%s",
+                event.utterance_id,
+                source_lang,
+                target_lang,
+                result.route,
+                result.backend,
+                result.ms,
+                result.tokens_out,
+                f", flags {','.join(result.flags)}" if result.flags else "",
+            )
         self._emit(
             TranslationEvent(
                 lang=target_lang,
