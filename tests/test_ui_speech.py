@@ -117,6 +117,30 @@ def test_replay_by_button_key_and_a_tap_on_the_client_window(qtbot, desk, speake
     assert started.args[0].job.text == "Selvä"
 
 
+def test_any_staff_bubble_can_be_spoken_again_from_its_menu(qtbot, desk, speaker):
+    speech = desk.controller.speech
+    staff_says(qtbot, desk, 1, "Allekirjoittakaa tähän.", "Please sign here.")
+    says(qtbot, desk, 2, CLIENT, "Okay", "Selvä")
+    staff_says(qtbot, desk, 3, "Kiitos.", "Thank you.")
+    view = desk.staff.conversation
+    first = next(b for b in view.bubbles() if b.utterance_id == 1)
+    assert first.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+    (action,) = view.bubble_menu(first).actions()
+    with qtbot.waitSignal(speech.speechStarted, timeout=10000) as started:
+        action.trigger()
+    assert started.args[0].job.text == "Please sign here."  # not the latest bubble
+    client_bubble = next(b for b in view.bubbles() if b.utterance_id == 2)
+    (action,) = view.bubble_menu(client_bubble).actions()
+    with qtbot.waitSignal(speech.speechStarted, timeout=10000) as started:
+        action.trigger()
+    assert started.args[0].job.text == "Selvä"  # the client's words, in Finnish for the staff
+    # The client window's bubbles have no such menu: a tap there is the client's replay.
+    assert all(
+        b.contextMenuPolicy() != Qt.ContextMenuPolicy.CustomContextMenu
+        for b in desk.client.view.bubbles()
+    )
+
+
 def test_barge_in_and_push_to_talk_stop_the_speech(qtbot, desk, speaker):
     speech = desk.controller.speech
     desk.staff.speech.client_box.setChecked(True)

@@ -125,6 +125,7 @@ class DeskController(QObject):
         self.bridge.eventReceived.connect(self._on_event)
         self.bridge.eventReceived.connect(self._speak)
         self.client.replayRequested.connect(self.speech.replay_for_client)
+        s.conversation.speakAgainRequested.connect(self.speech.replay_utterance)
         self.bridge.noticeReceived.connect(lambda text: s.statusBar().showMessage(text, 8000))
         s.languageChosen.connect(self.set_client_language)
         s.deviceChosen.connect(self.set_device)

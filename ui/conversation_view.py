@@ -14,10 +14,11 @@ its text clipped while Qt's own layout requests are still queued.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QMenu,
     QScrollArea,
     QSizePolicy,
     QSpacerItem,
@@ -60,7 +61,13 @@ def _space() -> QSpacerItem:
 
 
 class ConversationView(QScrollArea):
-    """Bubbles for the staff view or the client view (``view``)."""
+    """Bubbles for the staff view or the client view (``view``).
+
+    In the staff view a bubble's context menu (right click, or a long press on a touch
+    screen) can speak its translation again: ``speakAgainRequested(utterance_id)``.
+    """
+
+    speakAgainRequested = Signal(int)
 
     def __init__(
         self,
@@ -103,6 +110,11 @@ class ConversationView(QScrollArea):
             row_layout.setContentsMargins(0, 0, 0, 0)
             bubble = Bubble(self.view, row)
             bubble.set_fonts(self.primary_pt, self.secondary_pt)
+            if self.view == STAFF_VIEW:
+                bubble.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+                bubble.customContextMenuRequested.connect(
+                    lambda where, b=bubble: self._open_menu(b, where)
+                )
             self._bubbles[utt.utterance_id] = bubble
             for item in (_space(), bubble, _space()):
                 if isinstance(item, QWidget):
@@ -115,6 +127,25 @@ class ConversationView(QScrollArea):
         bubble.show_utterance(utt, self.client_lang)
         self._lay_out(bubble)
         return bubble
+
+    def bubble_menu(self, bubble: Bubble) -> QMenu:
+        """The staff's menu for one bubble."""
+        menu = QMenu(bubble)
+        action = menu.addAction(self.tr("Speak the translation again"))
+        action.setEnabled(bubble.utterance_id is not None)
+        action.triggered.connect(
+            lambda: (
+                self.speakAgainRequested.emit(bubble.utterance_id)
+                if bubble.utterance_id is not None
+                else None
+            )
+        )
+        return menu
+
+    def _open_menu(self, bubble: Bubble, where: QPoint) -> None:
+        menu = self.bubble_menu(bubble)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(bubble.mapToGlobal(where))
 
     @staticmethod
     def _place(row_layout: QHBoxLayout, side: str | None) -> None:

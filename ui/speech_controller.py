@@ -145,6 +145,10 @@ class SpeechController(QObject):
         """Staff: speak the latest translated utterance again, to whoever it was for."""
         return self._replay(lambda utt: True)
 
+    def replay_utterance(self, utterance_id: int) -> Utterance | None:
+        """Staff: speak one bubble's translation again (its context menu)."""
+        return self._replay(lambda utt: utt.utterance_id == utterance_id)
+
     def replay_for_client(self) -> Utterance | None:
         """The client tapped their window: the staff's latest words again, in their
         language."""
