@@ -13,7 +13,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 BIN=".venv/bin"
 SOURCES=(ui/bubble.py ui/client_window.py ui/controller.py ui/controls.py ui/staff_window.py
-    ui/model_dialog.py ui/speech_controls.py ui/speech_controller.py)
+    ui/model_dialog.py ui/speech_controls.py ui/speech_controller.py ui/settings_dialog.py
+    ui/conversation_view.py)
 "$BIN/pyside6-lupdate" -no-obsolete -locations none "${SOURCES[@]}" \
     -ts ui/i18n/desk_fi.ts ui/i18n/desk_sv.ts
 "$BIN/pyside6-lrelease" ui/i18n/desk_fi.ts ui/i18n/desk_sv.ts

@@ -28,6 +28,8 @@ SOURCES = [
         "model_dialog.py",
         "speech_controls.py",
         "speech_controller.py",
+        "settings_dialog.py",
+        "conversation_view.py",
     )
 ]
 

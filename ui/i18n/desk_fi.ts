@@ -33,6 +33,14 @@
     </message>
 </context>
 <context>
+    <name>ConversationView</name>
+    <message>
+        <source>Speak the translation again</source>
+        <extracomment>Bubbles take at most this share of the view&apos;s width, so the sides stay apart. Pixels from the bottom that still count as &quot;at the bottom&quot;.</extracomment>
+        <translation>Puhu käännös uudelleen</translation>
+    </message>
+</context>
+<context>
     <name>DeskController</name>
     <message>
         <source>Loading…</source>
@@ -236,6 +244,93 @@
     <message>
         <source>Failed: %s</source>
         <translation>Epäonnistui: %s</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Asetukset</translation>
+    </message>
+    <message>
+        <source>Use the city&apos;s inference server</source>
+        <translation>Käytä kaupungin laskentapalvelinta</translation>
+    </message>
+    <message>
+        <source>Speech recognition on the server</source>
+        <translation>Puheentunnistus palvelimella</translation>
+    </message>
+    <message>
+        <source>system certificate store</source>
+        <translation>järjestelmän varmennevarasto</translation>
+    </message>
+    <message>
+        <source>new key (kept in the OS keyring)</source>
+        <translation>uusi avain (tallennetaan käyttöjärjestelmän avainnippuun)</translation>
+    </message>
+    <message>
+        <source>Store key</source>
+        <translation>Tallenna avain</translation>
+    </message>
+    <message>
+        <source>Test server</source>
+        <translation>Testaa palvelin</translation>
+    </message>
+    <message>
+        <source>Server URL</source>
+        <translation>Palvelimen osoite</translation>
+    </message>
+    <message>
+        <source>Translation</source>
+        <translation>Käännös</translation>
+    </message>
+    <message>
+        <source>Speech model</source>
+        <translation>Puhemalli</translation>
+    </message>
+    <message>
+        <source>Chat model</source>
+        <translation>Keskustelumalli</translation>
+    </message>
+    <message>
+        <source>Deadline per request</source>
+        <translation>Aikaraja pyyntöä kohden</translation>
+    </message>
+    <message>
+        <source>City CA bundle (PEM)</source>
+        <translation>Kaupungin CA-varmenteet (PEM)</translation>
+    </message>
+    <message>
+        <source>API key variable</source>
+        <translation>API-avaimen ympäristömuuttuja</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API-avain</translation>
+    </message>
+    <message>
+        <source>Off by default. When on, speech audio and/or the recognised text of each utterance go to this server; the status bar names it.</source>
+        <translation>Oletuksena pois päältä. Kun se on päällä, jokaisen puheenvuoron ääni ja/tai tunnistettu teksti lähetetään tälle palvelimelle; tilarivi kertoo sen nimen.</translation>
+    </message>
+    <message>
+        <source>Locked by the city&apos;s configuration file</source>
+        <translation>Lukittu kaupungin asetustiedostossa</translation>
+    </message>
+    <message>
+        <source>Greyed-out values are locked by %1.</source>
+        <translation>Harmaana näkyvät arvot on lukittu tiedostossa %1.</translation>
+    </message>
+    <message>
+        <source>Enter the server URL first: the key is kept for it.</source>
+        <translation>Anna ensin palvelimen osoite: avain tallennetaan sitä varten.</translation>
+    </message>
+    <message>
+        <source>Storing the key…</source>
+        <translation>Tallennetaan avainta…</translation>
+    </message>
+    <message>
+        <source>Testing %1…</source>
+        <translation>Testataan %1…</translation>
     </message>
 </context>
 <context>
@@ -461,6 +556,10 @@
     <message>
         <source>&amp;Settings</source>
         <translation>&amp;Asetukset</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Asetukset…</translation>
     </message>
     <message>
         <source>Allow transcript export</source>

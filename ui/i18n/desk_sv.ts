@@ -33,6 +33,14 @@
     </message>
 </context>
 <context>
+    <name>ConversationView</name>
+    <message>
+        <source>Speak the translation again</source>
+        <extracomment>Bubbles take at most this share of the view&apos;s width, so the sides stay apart. Pixels from the bottom that still count as &quot;at the bottom&quot;.</extracomment>
+        <translation>Läs upp översättningen igen</translation>
+    </message>
+</context>
+<context>
     <name>DeskController</name>
     <message>
         <source>Loading…</source>
@@ -236,6 +244,93 @@
     <message>
         <source>Failed: %s</source>
         <translation>Misslyckades: %s</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Inställningar</translation>
+    </message>
+    <message>
+        <source>Use the city&apos;s inference server</source>
+        <translation>Använd stadens beräkningsserver</translation>
+    </message>
+    <message>
+        <source>Speech recognition on the server</source>
+        <translation>Taligenkänning på servern</translation>
+    </message>
+    <message>
+        <source>system certificate store</source>
+        <translation>systemets certifikatlager</translation>
+    </message>
+    <message>
+        <source>new key (kept in the OS keyring)</source>
+        <translation>ny nyckel (sparas i operativsystemets nyckelring)</translation>
+    </message>
+    <message>
+        <source>Store key</source>
+        <translation>Spara nyckel</translation>
+    </message>
+    <message>
+        <source>Test server</source>
+        <translation>Testa servern</translation>
+    </message>
+    <message>
+        <source>Server URL</source>
+        <translation>Serverns adress</translation>
+    </message>
+    <message>
+        <source>Translation</source>
+        <translation>Översättning</translation>
+    </message>
+    <message>
+        <source>Speech model</source>
+        <translation>Talmodell</translation>
+    </message>
+    <message>
+        <source>Chat model</source>
+        <translation>Chattmodell</translation>
+    </message>
+    <message>
+        <source>Deadline per request</source>
+        <translation>Tidsgräns per förfrågan</translation>
+    </message>
+    <message>
+        <source>City CA bundle (PEM)</source>
+        <translation>Stadens CA-certifikat (PEM)</translation>
+    </message>
+    <message>
+        <source>API key variable</source>
+        <translation>Miljövariabel för API-nyckeln</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API-nyckel</translation>
+    </message>
+    <message>
+        <source>Off by default. When on, speech audio and/or the recognised text of each utterance go to this server; the status bar names it.</source>
+        <translation>Av som standard. När den är på skickas varje yttrandes ljud och/eller igenkända text till den här servern; statusfältet visar dess namn.</translation>
+    </message>
+    <message>
+        <source>Locked by the city&apos;s configuration file</source>
+        <translation>Låst i stadens konfigurationsfil</translation>
+    </message>
+    <message>
+        <source>Greyed-out values are locked by %1.</source>
+        <translation>Grå värden är låsta i %1.</translation>
+    </message>
+    <message>
+        <source>Enter the server URL first: the key is kept for it.</source>
+        <translation>Ange först serverns adress: nyckeln sparas för den.</translation>
+    </message>
+    <message>
+        <source>Storing the key…</source>
+        <translation>Sparar nyckeln…</translation>
+    </message>
+    <message>
+        <source>Testing %1…</source>
+        <translation>Testar %1…</translation>
     </message>
 </context>
 <context>
@@ -461,6 +556,10 @@
     <message>
         <source>&amp;Settings</source>
         <translation>&amp;Inställningar</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Inställningar…</translation>
     </message>
     <message>
         <source>Allow transcript export</source>
