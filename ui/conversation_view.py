@@ -132,14 +132,8 @@ class ConversationView(QScrollArea):
         """The staff's menu for one bubble."""
         menu = QMenu(bubble)
         action = menu.addAction(self.tr("Speak the translation again"))
-        action.setEnabled(bubble.utterance_id is not None)
-        action.triggered.connect(
-            lambda: (
-                self.speakAgainRequested.emit(bubble.utterance_id)
-                if bubble.utterance_id is not None
-                else None
-            )
-        )
+        action.setEnabled(bubble.utterance_id is not None)  # a disabled action never fires
+        action.triggered.connect(lambda: self.speakAgainRequested.emit(bubble.utterance_id))
         return menu
 
     def _open_menu(self, bubble: Bubble, where: QPoint) -> None:
