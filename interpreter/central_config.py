@@ -11,14 +11,17 @@ another file). Tables:
   keys); it is locked, as if each key were in ``[locked]`` with a ``server_`` prefix.
   Per-desk server defaults go in ``[defaults]`` as ``server_url`` etc.
 
-Reading it is Qt-free: the command line uses it too, the desk window lays it over its
-own settings (``ui/central_settings.py``).
+Two keys limit more than one setting: ``allowed_pairs`` (the pairs a desk offers; locked,
+a hard limit the command line keeps too) and ``glossary`` (the city's terms file; locked,
+no other file is used). Reading it is Qt-free: the command line uses it too, the desk
+window lays it over its own settings (``ui/central_settings.py``).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -34,6 +37,9 @@ CONFIG_ENV = "DESK_INTERPRETER_CONFIG"
 CONFIG_NAME = "config.toml"
 SERVER_PREFIX = "server_"
 _TABLES = ("defaults", "locked", "server")
+ALLOWED_PAIRS = "allowed_pairs"
+GLOSSARY = "glossary"
+_PAIR = re.compile(r"fi-[a-z]{2,3}")
 
 
 class CentralConfigError(ValueError):
@@ -89,6 +95,49 @@ class CentralConfig:
         where = str(self.path) if self.path else "the desk settings"
         return ServerConfig.from_mapping(values, where)
 
+    def locked_pairs(self) -> tuple[str, ...]:
+        """The pairs a locked ``allowed_pairs`` limits every desk and command to (empty:
+        no limit). A list in ``[defaults]`` only preselects the desk's picker."""
+        return tuple(self.locked.get(ALLOWED_PAIRS, ()))
+
+    def check_pair(self, pair: str) -> None:
+        """Refuse a pair outside the locked list, naming the file and the allowed pairs."""
+        allowed = self.locked_pairs()
+        if allowed and pair.lower() not in allowed:
+            raise ValueError(
+                f"The pair {pair} is not allowed on this desk: {self.path} allows only "
+                f"{', '.join(allowed)}; ask IT to add it there."
+            )
+
+    def check_direction(self, source: str, target: str) -> None:
+        """Refuse a translation direction whose pair is outside the locked list."""
+        allowed = self.locked_pairs()
+        if allowed and f"{source}-{target}" not in allowed and f"{target}-{source}" not in allowed:
+            self.check_pair(f"{source}-{target}")
+
+    def glossary_path(self, given: Path | None = None) -> Path | None:
+        """The glossary a command uses: a locked file (``given`` is then refused), else
+        ``given``, else the default file. Relative paths in the file are relative to it."""
+        if GLOSSARY in self.locked:
+            if given is not None:
+                raise ValueError(
+                    f"The glossary is locked by {self.path} ({self.locked[GLOSSARY]}); "
+                    "leave out --glossary, or ask IT to change the file there."
+                )
+            return self.resolve_path(self.locked[GLOSSARY])
+        if given is not None:
+            return given
+        return self.resolve_path(self.defaults.get(GLOSSARY, ""))
+
+    def resolve_path(self, value: str) -> Path | None:
+        """A path from the file: "" is none, a relative one is relative to the file."""
+        if not value:
+            return None
+        path = Path(value).expanduser()
+        if not path.is_absolute() and self.path is not None:
+            path = self.path.parent / path
+        return path
+
 
 def load_central_config(path: Path | None = None) -> CentralConfig:
     """Read the file (``path``, else :func:`config_path`); no file gives an empty config."""
@@ -113,6 +162,8 @@ def load_central_config(path: Path | None = None) -> CentralConfig:
     for table in _TABLES:
         if not isinstance(data.get(table, {}), dict):
             raise CentralConfigError(f"In {path}, {table} must be a table ([{table}]).")
+    for table in ("defaults", "locked"):
+        _check_limits(path, table, data.get(table, {}))
     locked = dict(data.get("locked", {}))
     locked.update({SERVER_PREFIX + k: v for k, v in data.get("server", {}).items()})
     config = CentralConfig(path, dict(data.get("defaults", {})), locked)
@@ -122,3 +173,30 @@ def load_central_config(path: Path | None = None) -> CentralConfig:
     except ServerConfigError as exc:
         raise CentralConfigError(f"In {path}: {exc}") from exc
     return config
+
+
+def _check_limits(path: Path, table: str, values: Mapping[str, Any]) -> None:
+    """``allowed_pairs`` is a non-empty list of fi-XX pairs, ``glossary`` a file name; a
+    locked pair must be one of the locked allowed pairs."""
+    if ALLOWED_PAIRS in values:
+        pairs = values[ALLOWED_PAIRS]
+        if (
+            not isinstance(pairs, list)
+            or not pairs
+            or not all(isinstance(p, str) and _PAIR.fullmatch(p) for p in pairs)
+        ):
+            raise CentralConfigError(
+                f"In {path}, [{table}] allowed_pairs must be a list of pairs such as "
+                f'["fi-en", "fi-sv"] (Finnish first, lower case), not {pairs!r}.'
+            )
+        pair = values.get("pair")
+        if isinstance(pair, str) and pair not in pairs:
+            raise CentralConfigError(
+                f"In {path}, [{table}] pair = {pair!r} is not one of allowed_pairs "
+                f"({', '.join(pairs)})."
+            )
+    if GLOSSARY in values and not isinstance(values[GLOSSARY], str):
+        raise CentralConfigError(
+            f"In {path}, [{table}] glossary must be the path of a TSV or CSV file, "
+            f"not {values[GLOSSARY]!r}."
+        )

@@ -24,7 +24,9 @@ class UserError(Exception):
 def _add_listen_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", help="input device name (or part of it) or index")
     parser.add_argument(
-        "--pair", default="fi-en", help="language pair, Finnish first (default fi-en)"
+        "--pair",
+        help="language pair, Finnish first (default fi-en, or the first pair the city's "
+        "configuration allows)",
     )
     parser.add_argument(
         "--asr-model",
@@ -111,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="count", default=0, help="more log output (-vv: debug)"
     )
     _add_log_arguments(parser)
+    _add_desk_replay_arguments(parser)
     sub = parser.add_subparsers(dest="command")
     listen = sub.add_parser("listen", help="listen (or replay a file) and print committed text")
     _add_listen_arguments(listen)
@@ -152,6 +155,45 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_desk_replay_arguments(parser: argparse.ArgumentParser) -> None:
+    desk = parser.add_argument_group(
+        "desk window on a recording (no command; for testers and IT)",
+        "The desk reads FILE instead of the microphone; when it has been recognised and "
+        "translated, the transcript can be exported and the desk can quit by itself.",
+    )
+    desk.add_argument("--replay", dest="desk_replay", type=Path, metavar="FILE")
+    desk.add_argument(
+        "--replay-speed",
+        type=float,
+        default=1.0,
+        metavar="X",
+        help="1 = real time (default), 0 = as fast as possible",
+    )
+    desk.add_argument(
+        "--export-to",
+        type=Path,
+        metavar="FOLDER",
+        help="when the replay has ended, export the transcript here (only where export is allowed)",
+    )
+    desk.add_argument(
+        "--quit-after-replay",
+        action="store_true",
+        help="quit when the replay has ended (and the transcript is written); exit status "
+        "0 when all went well",
+    )
+
+
+def _desk_replay(args: argparse.Namespace):
+    """The desk's replay options, or None (``--replay`` not given)."""
+    if args.desk_replay is None:
+        if args.export_to or args.quit_after_replay:
+            raise UserError("--export-to and --quit-after-replay need --replay FILE")
+        return None
+    from ui.replay_run import DeskReplay
+
+    return DeskReplay(args.desk_replay, args.replay_speed, args.export_to, args.quit_after_replay)
+
+
 def _add_log_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-log-file",
@@ -189,7 +231,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The desk window; `interpreter listen` stays the terminal listener.
         from ui.app import run_desk
 
-        return run_desk(log_setup)
+        try:
+            replay = _desk_replay(args)
+        except UserError as exc:
+            print(f"interpreter: {exc}", file=sys.stderr)
+            return 2
+        return run_desk(log_setup, replay)
     try:
         if args.command == "listen":
             return _run_listen(args)
@@ -227,12 +274,31 @@ def _write_report(target: Path) -> int:
     return 0
 
 
+def _central_limits(args: argparse.Namespace) -> Path | None:
+    """The city's configuration applied to ``listen`` / ``translate``: a pair outside its
+    locked ``allowed_pairs`` is refused, and the glossary to use is returned (its locked
+    file, else ``--glossary``, else its default). ``ValueError`` names the file."""
+    from interpreter.central_config import load_central_config
+
+    central = load_central_config()
+    if getattr(args, "command", None) == "translate":
+        central.check_direction(args.source.lower(), args.target.lower())
+    else:
+        args.pair = args.pair or (central.locked_pairs() or ("fi-en",))[0]
+        central.check_pair(args.pair)
+    return central.glossary_path(args.glossary)
+
+
 def _run_translate(args: argparse.Namespace) -> int:
     from interpreter.translate.base import TranslationError
     from interpreter.translate.commands import load_glossary, translate_lines
     from interpreter.translate.glossary import GlossaryError
     from interpreter.translate.loader import build_engine
 
+    try:
+        args.glossary = _central_limits(args)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
     try:
         engine = build_engine(
             args.source.lower(),
@@ -317,6 +383,7 @@ def _run_listen(args: argparse.Namespace) -> int:
 
     events = EventQueue(maxsize=1024)
     try:
+        args.glossary = _central_limits(args)
         settings = ListenSettings(
             pair=args.pair,
             asr_model=args.asr_model,

@@ -102,15 +102,18 @@ def show_log_warning(staff: Any, log_setup: Any) -> None:
         )
 
 
-def run_desk(log_setup: Any = None) -> int:
+def run_desk(log_setup: Any = None, replay: Any = None) -> int:
     """Open the desk windows and run until the staff window closes.
 
     ``log_setup``: where ``main()`` sent the logs (interpreter/logs.py); when conversation
     text is being logged, the status bar says so for as long as the desk is open.
+    ``replay``: a :class:`ui.replay_run.DeskReplay`: the desk reads that file instead of
+    the microphone (``interpreter --replay FILE``).
     """
-    problem = display_problem()
+    problem = display_problem() or (replay.problem() if replay is not None else None)
     if problem:
-        print(problem, file=sys.stderr)
+        print(problem if problem.startswith("interpreter") else f"interpreter: {problem}",
+              file=sys.stderr)  # fmt: skip
         return 2
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -132,7 +135,11 @@ def run_desk(log_setup: Any = None) -> int:
     settings = DeskSettings(central=central)
     install_translator(app, settings.ui_language)
     apply_models_folder(settings)
-    desk = build_desk(settings)
+    desk = build_desk(settings, replay.base_options() if replay is not None else None)
+    if replay is not None:
+        from ui.replay_run import ReplayRun
+
+        ReplayRun(desk.controller, replay, app.exit)
     show_log_warning(desk.staff, log_setup)
     desk.staff.closing.connect(app.quit)
     app.aboutToQuit.connect(desk.controller.shutdown)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal
@@ -60,6 +61,7 @@ class DeskController(QObject):
     audioFailed = Signal(str)
     modelDialogOpened = Signal(object)  # the dialog
     exportFinished = Signal(list, str)  # paths, error
+    replayFinished = Signal()  # a replayed file has been recognised and translated
 
     def __init__(
         self,
@@ -122,6 +124,8 @@ class DeskController(QObject):
         w.devicesListed.connect(self._on_devices)
         w.welcomeLoaded.connect(self.client.set_welcome_lines)
         w.exported.connect(self._on_exported)
+        w.glossaryFailed.connect(self._on_glossary_failed)
+        w.replayEnded.connect(self._on_replay_ended)
         self.bridge.eventReceived.connect(self._on_event)
         self.bridge.eventReceived.connect(self._speak)
         self.client.replayRequested.connect(self.speech.replay_for_client)
@@ -149,6 +153,9 @@ class DeskController(QObject):
     # -- lifecycle ----------------------------------------------------------------------
     def start(self) -> None:
         """Show the saved choices, then load everything in the background."""
+        self._show_allowed_pairs()
+        locked = {key for key in self.staff.setting_actions if self.settings.is_locked(key)}
+        self.staff.set_locked(locked, str(self.settings.central.path))
         client = client_of(self.pair)
         self.staff.set_client_language(client)
         self.client.set_language(client)
@@ -168,6 +175,8 @@ class DeskController(QObject):
         """Stop listening and the worker thread (waits for a model load in progress)."""
         self._level.stop()
         self.speech.shutdown()
+        if self.model_dialog is not None and hasattr(self.model_dialog, "shutdown"):
+            self.model_dialog.shutdown()  # quitting with it open must not leave its thread
         if self.thread.isRunning():
             QMetaObject.invokeMethod(
                 self.worker, "close", Qt.ConnectionType.BlockingQueuedConnection
@@ -184,6 +193,7 @@ class DeskController(QObject):
         self.staff.set_model_state(self.tr("Loading…"), busy=True)
         core_mode = "auto" if self.mode == "auto" else self.push_side
         overrides = {"pair": self.pair, "device": self.device, "mode": core_mode}
+        overrides["glossary"] = Path(self.settings.glossary) if self.settings.glossary else None
         self._open.emit(self._token, {**overrides, "server": self._server_entry()})
 
     def _server_entry(self):
@@ -203,9 +213,36 @@ class DeskController(QObject):
 
         dialog = SettingsDialog(self.settings, self.staff)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(self.open_session)
+        dialog.accepted.connect(self._settings_saved)
         dialog.open()
         return dialog
+
+    def _show_allowed_pairs(self) -> None:
+        """Offer only the allowed pairs; a pair no longer allowed gives way to the first."""
+        self.staff.language.set_allowed(tuple(client_of(p) for p in self.settings.allowed_pairs))
+        self.pair = self.settings.pair
+        client = client_of(self.pair)
+        self.staff.set_client_language(client)
+        self.client.set_language(client)
+        self.speech.set_pair(self.pair)
+
+    def _settings_saved(self) -> None:
+        """The Settings dialog was saved: the offered pairs, glossary and server apply."""
+        self._show_allowed_pairs()
+        self.open_session()
+
+    def _on_glossary_failed(self, path: str, problem: str) -> None:
+        self.staff.statusBar().showMessage(
+            self.tr("Glossary %1 is not used: %2. Fix the file or choose another in Settings.")
+            .replace("%1", path)
+            .replace("%2", problem),
+            15000,
+        )
+
+    def _on_replay_ended(self, token: int) -> None:
+        if token == self._token:
+            self.staff.statusBar().showMessage(self.tr("The replayed file has ended."), 8000)
+            self.replayFinished.emit()
 
     def _on_progress(self, stage: str) -> None:
         texts = {
@@ -301,7 +338,8 @@ class DeskController(QObject):
     # -- staff commands ---------------------------------------------------------------
     def set_client_language(self, code: str) -> None:
         pair = pair_for(code)
-        if pair == self.pair:
+        allowed = self.settings.allowed_pairs
+        if pair == self.pair or (allowed and pair not in allowed):
             return
         self.pair = self.settings.pair = pair
         self.staff.set_client_language(code)
@@ -396,6 +434,8 @@ class DeskController(QObject):
         )
 
     def set_models_folder(self, folder: str) -> None:
+        if self.settings.is_locked("models_dir"):
+            return  # the menu entry is greyed out; the city's folder stays
         self.settings.models_dir = folder
         self.staff.statusBar().showMessage(
             self.tr("Models are kept in {folder} from the next start.").format(folder=folder),
@@ -404,7 +444,7 @@ class DeskController(QObject):
 
     def set_export_enabled(self, on: bool) -> None:
         self.settings.export_enabled = on
-        self.staff.set_export_enabled(on)
+        self.staff.set_export_enabled(self.settings.export_enabled)  # a locked value stays
 
     def toggle_attention(self) -> None:
         self.placer.toggle_attention()

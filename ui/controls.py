@@ -34,14 +34,7 @@ class LanguagePicker(QComboBox):
         super().__init__(parent)
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for entry in client_languages():
-            text = (
-                entry.native
-                if entry.native == entry.english
-                else (f"{entry.native} — {entry.english}")
-            )
-            # A leading left-to-right mark keeps "العربية — Arabic (ar)" in reading order.
-            self.addItem(f"\u200e{text} ({entry.code})", entry.code)
+        self.set_allowed(())
         completer = QCompleter(self.model(), self)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -49,6 +42,29 @@ class LanguagePicker(QComboBox):
         self.setCompleter(completer)
         self.setMinimumContentsLength(12)
         self.activated.connect(self._on_activated)
+
+    def set_allowed(self, codes: tuple[str, ...]) -> None:
+        """Offer only these client languages (empty: every language the desk knows)."""
+        known = client_languages()
+        entries = [e for e in known if e.code in codes] if codes else known
+        entries += [language(c) for c in codes if c not in {e.code for e in known}]
+        current = self.currentData()
+        self.blockSignals(True)
+        self.clear()
+        for entry in entries:
+            text = (
+                entry.native
+                if entry.native == entry.english
+                else (f"{entry.native} — {entry.english}")
+            )
+            # A leading left-to-right mark keeps "العربية — Arabic (ar)" in reading order.
+            self.addItem(f"\u200e{text} ({entry.code})", entry.code)
+        self.setCurrentIndex(max(0, self.findData(current)))
+        self.blockSignals(False)
+
+    def offered(self) -> list[str]:
+        """The codes the picker offers, in order."""
+        return [self.itemData(i) for i in range(self.count())]
 
     def _on_activated(self, index: int) -> None:
         code = self.itemData(index)

@@ -10,6 +10,7 @@ signals (queued connections). The UI thread only sends requests through signals.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,8 @@ class SessionWorker(QObject):
     devicesListed = Signal(list, str)  # names, error ("" when none)
     welcomeLoaded = Signal(dict)
     exported = Signal(list, str)  # paths, error
+    glossaryFailed = Signal(str, str)  # file, what is wrong with it
+    replayEnded = Signal(int)  # token: the replayed file was recognised and translated
 
     def __init__(
         self,
@@ -87,6 +90,8 @@ class SessionWorker(QObject):
         self._engine: Any = None
         self._engine_key: tuple | None = None
         self._translation: dict[tuple, dict] = {}
+        self._glossary: Any = None
+        self._glossary_key: tuple | None = None
 
     # -- sessions -------------------------------------------------------------------
     @Slot(int, dict)
@@ -104,6 +109,8 @@ class SessionWorker(QObject):
             return
         self._session = session
         self.sessionReady.emit(session, info)
+        if not session.source_is_live:
+            self._watch_replay(token, session)
 
     def _build(self, token: int, overrides: dict) -> tuple[Any, SessionInfo]:
         self.progress.emit("core")
@@ -117,6 +124,7 @@ class SessionWorker(QObject):
             notices.append(text)
             self._bridge.post_notice(text)
 
+        glossary = self._load_glossary(settings.glossary)
         engine_key = (settings.asr_model, settings.compute_device, settings.threads)
         if self._engine_key != engine_key:
             self.progress.emit("whisper")
@@ -136,6 +144,7 @@ class SessionWorker(QObject):
             tuple(sorted(settings.mt_models.items())),
             settings.translate,
             settings.server,
+            glossary.version if glossary is not None else None,
         )
         engines = self._translation.get(mt_key)
         self.progress.emit("translation")
@@ -148,6 +157,7 @@ class SessionWorker(QObject):
             source=source,
             playback_gate=self._gate if settings.replay is None else None,
             on_server_status=self._bridge.post_server_status,
+            glossary=glossary,
         )
         if session.server is None:
             self._bridge.post_server_status("")
@@ -182,6 +192,41 @@ class SessionWorker(QObject):
             notices=tuple(notices),
         )
         return session, info
+
+    def _load_glossary(self, path: Path | None) -> Any:
+        """The glossary file (reused while it is unchanged), or None. A missing or broken
+        file is reported and the session runs without it."""
+        from interpreter.translate.glossary import Glossary, GlossaryError
+
+        if path is None:
+            self._glossary = self._glossary_key = None
+            return None
+        try:
+            stat = path.stat()
+            key = (str(path), stat.st_mtime_ns, stat.st_size)
+            if key != self._glossary_key:
+                self._glossary, self._glossary_key = Glossary.load(path), key
+        except (OSError, GlossaryError) as exc:
+            problems = getattr(exc, "problems", None) or [getattr(exc, "strerror", None) or exc]
+            logger.warning("glossary %s not used: %s", path, problems[0])
+            self.glossaryFailed.emit(str(path), str(problems[0]))
+            self._glossary = self._glossary_key = None
+            return None
+        logger.info("glossary %s: %d entries", path, len(self._glossary.entries))
+        return self._glossary
+
+    def _watch_replay(self, token: int, session: Any) -> None:
+        """Say when a replayed file has been recognised to its end and its last
+        translations are shown (waits on the session's threads, not the worker's)."""
+
+        def watch() -> None:
+            session.pipeline.wait()
+            if session.translator is not None:
+                session.translator.wait_idle(CLOSE_TIMEOUT_SECONDS)
+            if self._session is session:  # not closed meanwhile
+                self.replayEnded.emit(token)
+
+        threading.Thread(target=watch, name="desk-replay-watch", daemon=True).start()
 
     @Slot()
     def close(self) -> None:

@@ -47,12 +47,41 @@ class DeskSettings:
 
     @property
     def pair(self) -> str:
+        """The saved pair; one the allowed pairs leave out falls back to the first allowed."""
         value = self._get("pair", DEFAULT_PAIR).lower()
-        return value if value.startswith("fi-") and len(value) > 3 else DEFAULT_PAIR
+        value = value if value.startswith("fi-") and len(value) > 3 else DEFAULT_PAIR
+        allowed = self.allowed_pairs
+        return value if not allowed or value in allowed else allowed[0]
 
     @pair.setter
     def pair(self, value: str) -> None:
         self.store.setValue("pair", value)
+
+    @property
+    def allowed_pairs(self) -> tuple[str, ...]:
+        """The pairs the language picker offers (empty: every language). The city's file
+        sets them as a list; the desk's own setting is saved comma-separated."""
+        value = self.store.value("allowed_pairs", "")
+        items = value if isinstance(value, list | tuple) else str(value or "").split(",")
+        pairs = (str(item).strip().lower() for item in items)
+        return tuple(dict.fromkeys(p for p in pairs if p.startswith("fi-") and len(p) > 3))
+
+    @allowed_pairs.setter
+    def allowed_pairs(self, pairs: tuple[str, ...]) -> None:
+        self.store.setValue("allowed_pairs", ",".join(pairs))
+
+    @property
+    def glossary(self) -> str:
+        """The glossary file every session uses ("" for none): the city's locked file, else
+        the desk's own choice, else the city's default."""
+        if self.is_locked("glossary") or not self.store.store.contains("glossary"):
+            path = self.central.glossary_path()
+            return str(path) if path else ""
+        return self._get("glossary", "")
+
+    @glossary.setter
+    def glossary(self, value: str) -> None:
+        self.store.setValue("glossary", value)
 
     @property
     def device(self) -> str:

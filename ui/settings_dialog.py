@@ -1,4 +1,5 @@
-"""Settings dialog: the desk's inference server entry (and what the city has locked).
+"""Settings dialog: the desk's glossary, the pairs it offers, its inference server entry
+(and what the city has locked).
 
 Values the city's configuration file locks are shown, greyed out, marked as locked. The
 API key is never written to the settings: "Store key" puts it in the OS keyring. Storing
@@ -8,6 +9,7 @@ the key and testing the server run on a pool thread, never on the UI thread.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -18,7 +20,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -111,8 +115,18 @@ class SettingsDialog(QDialog):
         self.test.clicked.connect(self._test)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.glossary = QLineEdit(settings.glossary)
+        self.glossary.setPlaceholderText(self.tr("none"))
+        self.glossary.setToolTip(self.tr("The city's terms, enforced in translation (TSV or CSV)"))
+        self.choose_glossary = QPushButton(self.tr("Choose…"))
+        self.choose_glossary.clicked.connect(self._choose_glossary)
+        self.pairs = QLineEdit(", ".join(settings.allowed_pairs))
+        self.pairs.setPlaceholderText(self.tr("every language"))
+        self.pairs.setToolTip(self.tr("Pairs the language list offers, e.g. fi-en, fi-sv"))
 
         self.fields: dict[str, QWidget] = {
+            "glossary": self.glossary,
+            "allowed_pairs": self.pairs,
             "server_enabled": self.enabled,
             "server_url": self.url,
             "server_asr": self.asr,
@@ -123,6 +137,14 @@ class SettingsDialog(QDialog):
             "server_ca_bundle": self.ca_bundle,
             "server_api_key_env": self.key_env,
         }
+        desk = QFormLayout()
+        glossary_row = QHBoxLayout()
+        glossary_row.addWidget(self.glossary, 1)
+        glossary_row.addWidget(self.choose_glossary)
+        desk.addRow(self.tr("Glossary"), glossary_row)
+        desk.addRow(self.tr("Languages offered"), self.pairs)
+        desk_box = QGroupBox(self.tr("Desk"))
+        desk_box.setLayout(desk)
         form = QFormLayout()
         form.addRow(self.enabled)
         form.addRow(self.tr("Server URL"), self.url)
@@ -145,6 +167,7 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(desk_box)
         layout.addWidget(
             QLabel(
                 self.tr(
@@ -165,6 +188,7 @@ class SettingsDialog(QDialog):
             widget = self.fields[key]
             widget.setEnabled(False)
             widget.setToolTip(self.tr("Locked by the city's configuration file"))
+        self.choose_glossary.setEnabled(not self.settings.is_locked("glossary"))
         if locked:
             where = self.settings.central.path
             self.locked_note.setText(
@@ -186,13 +210,43 @@ class SettingsDialog(QDialog):
             api_key_env=self.key_env.text().strip(),
         )
 
+    def edited_pairs(self) -> tuple[str, ...]:
+        """The pairs typed (codes alone are read as pairs with Finnish); ValueError names
+        one that is not a pair."""
+        pairs = []
+        for item in self.pairs.text().replace(";", ",").split(","):
+            item = item.strip().lower()
+            if not item:
+                continue
+            pair = item if item.startswith("fi-") else f"fi-{item}"
+            if not re.fullmatch(r"fi-[a-z]{2,3}", pair):
+                raise ValueError(
+                    self.tr("%1 is not a pair: write e.g. fi-en, fi-sv.").replace("%1", item)
+                )
+            pairs.append(pair)
+        return tuple(dict.fromkeys(pairs))
+
+    def _choose_glossary(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Glossary"), self.glossary.text(), self.tr("Glossary (*.tsv *.csv)")
+        )
+        if path:
+            self.glossary.setText(path)
+
     def _save(self) -> None:
         try:
             config = self.edited().validate()
-        except ServerConfigError as exc:
+            pairs = self.edited_pairs()
+        except (ServerConfigError, ValueError) as exc:
             self.status.setText(str(exc))
             return
         self.settings.server = config
+        # Only what was changed is saved: an untouched value keeps following the city's
+        # default (the store refuses locked keys anyway).
+        if pairs != self.settings.allowed_pairs:
+            self.settings.allowed_pairs = pairs
+        if self.glossary.text().strip() != self.settings.glossary:
+            self.settings.glossary = self.glossary.text().strip()
         self.settings.sync()
         self.accept()
 

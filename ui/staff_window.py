@@ -201,23 +201,33 @@ class StaffWindow(QMainWindow):
         self._action(talk, self.tr("Find language"), self._focus_language, "Ctrl+L")
         self._action(talk, self.tr("Models…"), self.modelsRequested.emit)
         view = menus.addMenu(self.tr("&View"))
-        self._action(
+        larger = self._action(
             view, self.tr("Larger client text"), lambda: self.fontSizeStep.emit(1), "Ctrl++"
         )
-        self._action(
+        smaller = self._action(
             view, self.tr("Smaller client text"), lambda: self.fontSizeStep.emit(-1), "Ctrl+-"
         )
         self._action(view, self.tr("Client attention view"), self.attentionToggled.emit, "F11")
-        self._action(view, self.tr("Light theme"), lambda: self.themeChosen.emit("light"))
-        self._action(view, self.tr("Dark theme"), lambda: self.themeChosen.emit("dark"))
+        light = self._action(view, self.tr("Light theme"), lambda: self.themeChosen.emit("light"))
+        dark = self._action(view, self.tr("Dark theme"), lambda: self.themeChosen.emit("dark"))
         settings = menus.addMenu(self.tr("&Settings"))
         self._action(settings, self.tr("Settings…"), self.settingsRequested.emit)
         self.export_setting = self._action(
             settings, self.tr("Allow transcript export"), self._export_toggled
         )
         self.export_setting.setCheckable(True)
-        self._action(settings, self.tr("Models folder (after restart)…"), self._ask_models_folder)
+        models_folder = self._action(
+            settings, self.tr("Models folder (after restart)…"), self._ask_models_folder
+        )
         languages = settings.addMenu(self.tr("Interface language (after restart)"))
+        #: The menu entries each setting the city's configuration file can lock.
+        self.setting_actions = {
+            "client_font_pt": (larger, smaller),
+            "theme": (light, dark),
+            "export_enabled": (self.export_setting,),
+            "models_dir": (models_folder,),
+            "ui_language": (languages.menuAction(),),
+        }
         for code, name in (
             ("auto", self.tr("System")),
             ("fi", "suomi"),
@@ -275,6 +285,14 @@ class StaffWindow(QMainWindow):
     def set_export_enabled(self, on: bool) -> None:
         self.export_setting.setChecked(on)
         self.export_action.setEnabled(on)
+
+    def set_locked(self, keys: set[str], where: str) -> None:
+        """Grey out (and mark) the menu entries of settings the city's file locks."""
+        for key in keys:
+            for action in self.setting_actions.get(key, ()):
+                action.setEnabled(False)
+                action.setText(self.tr("%1 (locked)").replace("%1", action.text()))
+                action.setToolTip(self.tr("Locked by %1").replace("%1", where))
 
     def set_theme(self, theme: str) -> None:
         self.setStyleSheet(DARK_STYLE if theme == "dark" else LIGHT_STYLE)

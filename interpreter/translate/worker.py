@@ -85,6 +85,11 @@ class TranslationWorker:
         if self._thread is not None:
             self._thread.join(timeout)
 
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Block until nothing is queued or being translated; False on timeout."""
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._pending and self._running is None, timeout)
+
     def submit(self, event: Event) -> None:
         """Feed every recognizer event; committed text, revisions, utterance ends are
         translated."""
@@ -148,6 +153,7 @@ class TranslationWorker:
             finally:
                 with self._cond:
                     self._running = None
+                    self._cond.notify_all()  # wait_idle hears it
 
     def _next_utterance(self) -> int:
         """The utterance to translate next: finished utterances first (their final
