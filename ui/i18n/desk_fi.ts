@@ -48,6 +48,14 @@
         <translation>Ladataan…</translation>
     </message>
     <message>
+        <source>Glossary %1 is not used: %2. Fix the file or choose another in Settings.</source>
+        <translation>Sanastoa %1 ei käytetä: %2. Korjaa tiedosto tai valitse toinen asetuksista.</translation>
+    </message>
+    <message>
+        <source>The replayed file has ended.</source>
+        <translation>Toistettava tiedosto on loppunut.</translation>
+    </message>
+    <message>
         <source>Starting the interpreter…</source>
         <translation>Käynnistetään tulkkia…</translation>
     </message>
@@ -277,6 +285,38 @@
         <translation>Testaa palvelin</translation>
     </message>
     <message>
+        <source>none</source>
+        <translation>ei mitään</translation>
+    </message>
+    <message>
+        <source>The city&apos;s terms, enforced in translation (TSV or CSV)</source>
+        <translation>Kaupungin termit, joita käännös noudattaa (TSV tai CSV)</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Valitse…</translation>
+    </message>
+    <message>
+        <source>every language</source>
+        <translation>kaikki kielet</translation>
+    </message>
+    <message>
+        <source>Pairs the language list offers, e.g. fi-en, fi-sv</source>
+        <translation>Kieliluettelon tarjoamat kieliparit, esim. fi-en, fi-sv</translation>
+    </message>
+    <message>
+        <source>Glossary</source>
+        <translation>Sanasto</translation>
+    </message>
+    <message>
+        <source>Languages offered</source>
+        <translation>Tarjottavat kielet</translation>
+    </message>
+    <message>
+        <source>Desk</source>
+        <translation>Palvelupiste</translation>
+    </message>
+    <message>
         <source>Server URL</source>
         <translation>Palvelimen osoite</translation>
     </message>
@@ -319,6 +359,14 @@
     <message>
         <source>Greyed-out values are locked by %1.</source>
         <translation>Harmaana näkyvät arvot on lukittu tiedostossa %1.</translation>
+    </message>
+    <message>
+        <source>%1 is not a pair: write e.g. fi-en, fi-sv.</source>
+        <translation>%1 ei ole kielipari: kirjoita esim. fi-en, fi-sv.</translation>
+    </message>
+    <message>
+        <source>Glossary (*.tsv *.csv)</source>
+        <translation>Sanasto (*.tsv *.csv)</translation>
     </message>
     <message>
         <source>Enter the server URL first: the key is kept for it.</source>
@@ -575,6 +623,7 @@
     </message>
     <message>
         <source>System</source>
+        <extracomment>The menu entries each setting the city&apos;s configuration file can lock.</extracomment>
         <translation>Järjestelmän kieli</translation>
     </message>
     <message>
@@ -588,6 +637,14 @@
     <message>
         <source>last: %1 s</source>
         <translation>viimeisin: %1 s</translation>
+    </message>
+    <message>
+        <source>%1 (locked)</source>
+        <translation>%1 (lukittu)</translation>
+    </message>
+    <message>
+        <source>Locked by %1</source>
+        <translation>Lukinnut %1</translation>
     </message>
     <message>
         <source>Clear the conversation from both windows? Nothing of it is kept.</source>

@@ -48,6 +48,14 @@
         <translation>Läser in…</translation>
     </message>
     <message>
+        <source>Glossary %1 is not used: %2. Fix the file or choose another in Settings.</source>
+        <translation>Ordlistan %1 används inte: %2. Rätta filen eller välj en annan i inställningarna.</translation>
+    </message>
+    <message>
+        <source>The replayed file has ended.</source>
+        <translation>Den uppspelade filen har tagit slut.</translation>
+    </message>
+    <message>
         <source>Starting the interpreter…</source>
         <translation>Startar tolken…</translation>
     </message>
@@ -277,6 +285,38 @@
         <translation>Testa servern</translation>
     </message>
     <message>
+        <source>none</source>
+        <translation>ingen</translation>
+    </message>
+    <message>
+        <source>The city&apos;s terms, enforced in translation (TSV or CSV)</source>
+        <translation>Stadens termer, som översättningen följer (TSV eller CSV)</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Välj…</translation>
+    </message>
+    <message>
+        <source>every language</source>
+        <translation>alla språk</translation>
+    </message>
+    <message>
+        <source>Pairs the language list offers, e.g. fi-en, fi-sv</source>
+        <translation>Språkpar som språklistan erbjuder, t.ex. fi-en, fi-sv</translation>
+    </message>
+    <message>
+        <source>Glossary</source>
+        <translation>Ordlista</translation>
+    </message>
+    <message>
+        <source>Languages offered</source>
+        <translation>Erbjudna språk</translation>
+    </message>
+    <message>
+        <source>Desk</source>
+        <translation>Servicepunkt</translation>
+    </message>
+    <message>
         <source>Server URL</source>
         <translation>Serverns adress</translation>
     </message>
@@ -319,6 +359,14 @@
     <message>
         <source>Greyed-out values are locked by %1.</source>
         <translation>Grå värden är låsta i %1.</translation>
+    </message>
+    <message>
+        <source>%1 is not a pair: write e.g. fi-en, fi-sv.</source>
+        <translation>%1 är inte ett språkpar: skriv t.ex. fi-en, fi-sv.</translation>
+    </message>
+    <message>
+        <source>Glossary (*.tsv *.csv)</source>
+        <translation>Ordlista (*.tsv *.csv)</translation>
     </message>
     <message>
         <source>Enter the server URL first: the key is kept for it.</source>
@@ -575,6 +623,7 @@
     </message>
     <message>
         <source>System</source>
+        <extracomment>The menu entries each setting the city&apos;s configuration file can lock.</extracomment>
         <translation>Systemets språk</translation>
     </message>
     <message>
@@ -588,6 +637,14 @@
     <message>
         <source>last: %1 s</source>
         <translation>senaste: %1 s</translation>
+    </message>
+    <message>
+        <source>%1 (locked)</source>
+        <translation>%1 (låst)</translation>
+    </message>
+    <message>
+        <source>Locked by %1</source>
+        <translation>Låst av %1</translation>
     </message>
     <message>
         <source>Clear the conversation from both windows? Nothing of it is kept.</source>
