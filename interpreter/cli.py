@@ -237,6 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"interpreter: {exc}", file=sys.stderr)
             return 2
         return run_desk(log_setup, replay)
+    _apply_central_models_dir()
     try:
         if args.command == "listen":
             return _run_listen(args)
@@ -261,6 +262,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     parser.error(f"unknown command {args.command}")
     return 2
+
+
+def _apply_central_models_dir(environ: dict[str, str] | None = None) -> None:
+    """The commands use the models folder the city's file sets (as the desk does), unless
+    INTERPRETER_MODELS_DIR is set. A file that cannot be read is reported by the commands
+    that need it (``doctor`` checks it)."""
+    import os
+
+    from interpreter.central_config import CentralConfigError, load_central_config
+
+    environ = os.environ if environ is None else environ
+    if environ.get("INTERPRETER_MODELS_DIR"):
+        return
+    try:
+        folder = load_central_config().value("models_dir")
+    except CentralConfigError:
+        return
+    if folder:
+        environ["INTERPRETER_MODELS_DIR"] = str(Path(str(folder)).expanduser())
+        logger.info("models folder from the configuration file: %s", folder)
 
 
 def _write_report(target: Path) -> int:

@@ -103,3 +103,37 @@ def test_bundled_desk_starts_and_loads_its_models(bundle, tmp_path, display):
     finally:
         desk.terminate()
         desk.wait(30)
+
+
+def test_bundled_desk_replays_a_file_and_shows_committed_text(bundle, tmp_path, finnish_clips):
+    """The desk itself on Xvfb under ``env -i``, reading a recording instead of a
+    microphone: what it showed comes back as the exported transcript (export allowed by
+    the city's file), and its log holds none of it."""
+    if shutil.which("xvfb-run") is None:
+        pytest.skip("xvfb-run is missing: run `bash scripts/setup.sh --dev`")
+    from test_logs import conversation_words
+
+    clip, reference = finnish_clips[0]
+    home, export = tmp_path / "home", tmp_path / "export"
+    config = tmp_path / "config.toml"
+    config.write_text("[locked]\nexport_enabled = true\n", encoding="utf-8")
+    env = [f"{k}={v}" for k, v in bare_env(home, DESK_INTERPRETER_CONFIG=str(config)).items()]
+    command = [
+        "xvfb-run", "-a", str(bundle / "desk-interpreter"),
+        "--replay", str(clip), "--replay-speed", "0",
+        "--export-to", str(export), "--quit-after-replay",
+    ]  # fmt: skip
+    result = subprocess.run(
+        ["env", "-i", *env, *command],
+        capture_output=True, text=True, timeout=600, cwd=home, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    transcript = json.loads(next(export.glob("transcript-fi-en-*.json")).read_text("utf-8"))
+    shown = " ".join(u["text"] for u in transcript["utterances"])
+    words = conversation_words([shown])
+    assert len(words & conversation_words([reference])) >= 3, shown
+    assert {u["lang"] for u in transcript["utterances"]} == {"fi"}
+    log = home / ".local" / "state" / "desk-interpreter" / "log" / "desk-interpreter.log"
+    content = log.read_text("utf-8")
+    assert f"replay of {clip.name} ended: 1 utterance(s), 1 with committed text" in content
+    assert "Traceback" not in content and not conversation_words([content]) & words

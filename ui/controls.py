@@ -44,10 +44,9 @@ class LanguagePicker(QComboBox):
         self.activated.connect(self._on_activated)
 
     def set_allowed(self, codes: tuple[str, ...]) -> None:
-        """Offer only these client languages (empty: every language the desk knows)."""
-        known = client_languages()
-        entries = [e for e in known if e.code in codes] if codes else known
-        entries += [language(c) for c in codes if c not in {e.code for e in known}]
+        """Offer only these client languages, in this order (empty: every language the
+        desk knows)."""
+        entries = [language(code) for code in codes] if codes else client_languages()
         current = self.currentData()
         self.blockSignals(True)
         self.clear()

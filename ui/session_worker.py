@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +125,7 @@ class SessionWorker(QObject):
             self._bridge.post_notice(text)
 
         glossary = self._load_glossary(settings.glossary)
+        settings = replace(settings, glossary=None)  # loaded (or reported) here, not again
         engine_key = (settings.asr_model, settings.compute_device, settings.threads)
         if self._engine_key != engine_key:
             self.progress.emit("whisper")
