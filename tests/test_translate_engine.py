@@ -416,3 +416,23 @@ def test_tentative_translation_is_off_by_default_and_throttled():
     # 0.5 s was too soon after 0.0 s; the 1.2 s request replaced the still-queued first one.
     assert [e.text for e in seen] == ["HYVÄÄ PÄIVÄÄ TEILLE"] and worker.superseded == 1
     assert all("tentative" in e.flags and not e.final for e in seen)
+
+
+def test_wait_idle_returns_once_the_last_translation_is_out():
+    gate = threading.Event()
+    seen: list = []
+
+    def held_upper(text: str) -> str:
+        assert gate.wait(10)
+        return text.upper()
+
+    engines = {("fi", "en"): TranslationEngine("fi", "en", "t", [ScriptedBackend(held_upper)])}
+    worker = TranslationWorker(LanguagePair("fi", "en"), engines, lambda: 1.0, seen.append)
+    assert worker.wait_idle(0)  # nothing asked yet
+    worker.start()
+    worker.submit(_event(UtteranceEnded, 4, "kiitos"))
+    assert not worker.wait_idle(0.2)  # held in the model
+    gate.set()
+    assert worker.wait_idle(10)
+    assert [e.text for e in seen if isinstance(e, TranslationEvent)] == ["KIITOS"]
+    worker.stop(10)
