@@ -132,6 +132,22 @@ def remote_engine(local, server: str, model: str):
     return ServerConnection(config, key=None).asr_engine(local), running
 
 
+def server_counts(engine) -> tuple[int, int, int]:
+    """(requests sent, failed, answered on this PC) of a server engine; zeros for local."""
+    remote = getattr(engine, "remote", None)
+    if remote is None:
+        return 0, 0, 0
+    return remote.requests, remote.failures, engine.health.fallbacks
+
+
+def note_server(run: Run, engine, before: tuple[int, int, int]) -> Run:
+    """Add what the run asked of the server to its notes."""
+    if getattr(engine, "remote", None) is not None:
+        sent, failed, local = (a - b for a, b in zip(server_counts(engine), before, strict=True))
+        run.notes.append(f"server: {sent} requests, {failed} failed, {local} answered on this PC")
+    return run
+
+
 def run_fast(engine, path: Path) -> Run:
     from interpreter.asr.language import LanguagePair
     from interpreter.audio.replay import decode_file
@@ -141,9 +157,10 @@ def run_fast(engine, path: Path) -> Run:
     clock = VirtualClock()
     recognizer = StreamingRecognizer(engine, LanguagePair.parse("fi-en"), clock=clock)
     recognizer.set_mode("auto")
-    started = time.perf_counter()
+    started, counts = time.perf_counter(), server_counts(engine)
     events = simulate(recognizer, clock, decode_file(path), count_compute=False)
-    return Run("fast", [e.to_dict() for e in events], time.perf_counter() - started)
+    run = Run("fast", [e.to_dict() for e in events], time.perf_counter() - started)
+    return note_server(run, engine, counts)
 
 
 def run_realtime(engine, path: Path, threads: int) -> Run:
@@ -151,11 +168,12 @@ def run_realtime(engine, path: Path, threads: int) -> Run:
 
     settings = ListenSettings(pair="fi-en", replay=path, speed=1.0, threads=threads)
     session = build_listening_session(settings, engine=engine)
-    started = time.perf_counter()
+    started, counts = time.perf_counter(), server_counts(engine)
     session.pipeline.start()
     assert session.pipeline.events is not None
     events = [e.to_dict() for e in session.pipeline.events]
-    return Run("realtime", events, time.perf_counter() - started, latency_clock="pipeline")
+    run = Run("realtime", events, time.perf_counter() - started, latency_clock="pipeline")
+    return note_server(run, engine, counts)
 
 
 def run_mic(path: Path, duration: float, threads: int, workdir: Path) -> Run:

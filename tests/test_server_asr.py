@@ -15,7 +15,7 @@ from inference_servers import RunningServer, fault_proxy, start_faster_whisper_s
 
 from interpreter.audio.base import SAMPLE_RATE
 from interpreter.audio.replay import decode_file
-from interpreter.server.asr import after_prefix, hypothesis_from_answer
+from interpreter.server.asr import TRANSCRIPTIONS, after_prefix, hypothesis_from_answer
 from interpreter.server.client import SERVER_UNAVAILABLE, BackoffPolicy, ServerError
 from interpreter.server.config import ServerConfig
 from interpreter.server.remote import ServerConnection
@@ -81,6 +81,29 @@ def test_streaming_through_the_server_reads_like_local_whisper(
     print(f"WER local {local_wer:.3f}, remote {remote_wer:.3f}, local vs remote {between:.3f}")
     assert connection.health.fallbacks == 0
     assert remote_wer <= local_wer + WER_MARGIN, (local_texts, remote_texts)
+
+
+def test_a_language_check_answers_the_decode_that_follows(
+    whisper_server, whisper_engine, english_clips
+):
+    """The language request carries the prompt of the latest decode, so the decode after it
+    in the detected language needs no request of its own, and reads the same."""
+    audio = decode_file(english_clips[0][0])
+    context = "Sense and Sensibility."
+    with fault_proxy(whisper_server.url) as proxy:
+        connection = connect(proxy.url)
+        engine = connection.asr_engine(whisper_engine)
+        try:
+            engine.decode(engine.encode(audio[: len(audio) // 2]), "en", context=context)
+            encoded = engine.encode(audio)
+            assert engine.language_scores(encoded) == {"en": 1.0}
+            combined = engine.decode(encoded, "en", context=context)
+            assert proxy.requests[TRANSCRIPTIONS] == 2
+            alone = engine.decode(engine.encode(audio), "en", context=context)
+            assert proxy.requests[TRANSCRIPTIONS] == 3
+            assert combined.words == alone.words and combined.words
+        finally:
+            connection.close()
 
 
 def test_prefix_is_matched_letter_by_letter():

@@ -8,7 +8,9 @@ cannot do is done this way:
 
 * ``encode`` keeps the audio; the server encodes it with each request.
 * Language scores: a request without ``language`` gives the detected language, which
-  counts as certain (the policy clamps a detection's weight anyway).
+  counts as certain (the policy clamps a detection's weight anyway). It carries the prompt
+  of the latest decode, so its transcription is the answer to the decode that follows in
+  the detected language: one request instead of two while the language is checked.
 * Committed words cannot be forced as a decoder prefix: the audio is transcribed whole
   and the words that repeat the committed prefix are dropped from the result.
 * Word times for cutting committed audio are not available: the audio is not cut while
@@ -100,9 +102,10 @@ class RemoteWhisper:
             raise ServerError(f"Server {self.client.name} sent malformed segments.")
         return answer
 
-    def detect_language(self, audio: np.ndarray) -> tuple[str, dict]:
-        """The language the server hears, and its transcription in that language."""
-        answer = self.transcribe(audio, None)
+    def detect_language(self, audio: np.ndarray, prompt: str = "") -> tuple[str, dict]:
+        """The language the server hears, and its transcription in that language (with
+        ``prompt``, as a decode in that language would send it)."""
+        answer = self.transcribe(audio, None, prompt)
         language = answer.get("language")
         if not isinstance(language, str) or not language:
             raise ServerError(f"Server {self.client.name} did not say which language it heard.")
@@ -197,6 +200,9 @@ class ServerWhisperEngine:
         self._pool = ThreadPoolExecutor(max_workers=max(2, local.workers), thread_name_prefix="asr")
         self._lock = threading.Lock()
         self.last_backend = self.server_label
+        #: The prompt of the latest decode: the next decode most likely sends it again
+        #: (it changes only at a commit after a pause), so a language check sends it too.
+        self._recent_prompt = ""
 
     @property
     def server_label(self) -> str:
@@ -242,9 +248,10 @@ class ServerWhisperEngine:
     def language_scores(self, encoded: Encoded) -> dict[str, float]:
         if self.health.available:
             held: _Audio = encoded.output  # type: ignore[assignment]
+            prompt = self._recent_prompt
             try:
-                language, answer = self.remote.detect_language(held.audio)
-                held.answers[(language, "")] = answer
+                language, answer = self.remote.detect_language(held.audio, prompt)
+                held.answers[(language, prompt)] = answer
                 return {language: 1.0}
             except ServerError as exc:
                 self.health.failed(exc)
@@ -271,6 +278,7 @@ class ServerWhisperEngine:
         context: str = "",
     ) -> _ServerPending:
         started = time.perf_counter()
+        self._recent_prompt = _prompt(hotwords, context)
         future = self._pool.submit(
             self._decode_now, encoded, language, prefix, tuple(hotwords), final, context
         )
