@@ -110,10 +110,18 @@ class Run:
     notes: list[str] = field(default_factory=list)
 
 
-def load_engine(threads: int):
+def load_engine(threads: int, final_beam_size: int | None = None):
+    from dataclasses import replace
+
+    from interpreter.asr.whisper_engine import WhisperEngine
     from interpreter.session import load_engine as load
 
-    return load("base", threads=threads)
+    engine = load("base", threads=threads)
+    if final_beam_size is None or final_beam_size == engine.options.final_beam_size:
+        return engine
+    # A variant of the committing decodes' beam, for comparing accuracy and cost.
+    options = replace(engine.options, final_beam_size=final_beam_size)
+    return WhisperEngine(engine.model_path, options)
 
 
 def remote_engine(local, server: str, model: str):
@@ -506,6 +514,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, help="seed for the gaps between turns")
     parser.add_argument("--json", type=Path, help="also write the figures and rows as JSON")
     parser.add_argument("--server", help="inference server URL, or 'start' to run one here")
+    parser.add_argument(
+        "--final-beam-size", type=int, help="beam of the committing decodes (default: the engine's)"
+    )
     parser.add_argument("--server-model", default="whisper-base", help="model name on it")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -519,7 +530,7 @@ def main() -> int:
         f"{sum(t.lang == 'en' for t in turns)} en), {material.duration:.1f} s, seed {seed}"
     )
     modes = ["fast", "realtime", "mic"] if args.mode == "all" else [args.mode]
-    engine = load_engine(args.threads)
+    engine = load_engine(args.threads, args.final_beam_size)
     server_process = None
     if args.server:
         engine, server_process = remote_engine(engine, args.server, args.server_model)
