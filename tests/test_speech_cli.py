@@ -8,13 +8,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from asr_helpers import offline_transcripts
+from asr_helpers import offline_transcripts, wer
 from cli_helpers import run_cli
 from pulse import PulseServer, pulse_server  # noqa: F401  (the fixture)
 from trained_marian import trained_marian_fi_en  # noqa: F401  (fixture)
 
 from interpreter.speech.engines import read_wav, write_wav
 from interpreter.textnorm import normalise_for_wer
+
+SPOKEN = "Please sign the form here and bring it back tomorrow morning."
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="no espeak-ng")
 
@@ -91,13 +93,15 @@ def test_say_plays_on_the_output_device(
             "espeak",
             "--output-device",
             "pulse",
-            "Please sign the form here.",
+            SPOKEN,
         )
     assert result.returncode == 0, result.stderr
     heard = tmp_path / "heard.wav"
     write_wav(heard, _as_synthesis(recorder.audio()))
     text = offline_transcripts(whisper_base_dir, [(heard, "")], "en")[0]
-    assert {"sign", "form", "here"} <= set(normalise_for_wer(text).split()), text
+    # Whisper base hears espeak-ng's "form" as "forum" on some runs: judge by
+    # WER, as the other recognition tests do, not by exact words.
+    assert wer([SPOKEN], [text]) <= 0.25, text
 
 
 @needs_espeak
