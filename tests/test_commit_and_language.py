@@ -121,6 +121,25 @@ def test_short_audio_counts_less_than_long_audio():
     assert chooser.decide(long).lang == "en"
 
 
+def test_the_detectors_english_lean_on_short_audio_is_taken_off():
+    chooser = LanguageChooser(LanguagePair("fi", "en"))
+    chooser.remember(CLIENT)  # the staff is expected next
+    evidence = chooser.evidence()
+    # A one-word Finnish answer that the detector calls English by 4 log-odds (typical):
+    # the lean of short audio, not evidence, so turn-taking decides.
+    evidence.observe_detection({"fi": 0.018, "en": 0.982}, audio_seconds=0.6)
+    assert evidence.logodds < 0 and chooser.decide(evidence).lang == "fi"
+    # A short English word sounds more English than that, and stays English.
+    evidence.observe_detection({"fi": 0.0005, "en": 0.9995}, audio_seconds=0.6)
+    assert chooser.decide(evidence).lang == "en"
+    # From 2 s of audio on, the detector is taken as it is; with English as the staff's
+    # language the lean counts the other way; pairs without English have none.
+    assert evidence.detector_lean(2.0) == 0.0 < evidence.detector_lean(1.0)
+    english_staff = LanguageChooser(LanguagePair("en", "fi")).evidence()
+    assert english_staff.detector_lean(0.6) == -evidence.detector_lean(0.6)
+    assert LanguageChooser(LanguagePair("fi", "sv")).evidence().detector_lean(0.6) == 0.0
+
+
 def test_evidence_of_stretches_adds_up():
     chooser = LanguageChooser(LanguagePair("fi", "en"))
     evidence = chooser.evidence()
@@ -130,7 +149,7 @@ def test_evidence_of_stretches_adds_up():
     assert chooser.decide(evidence).fallback
     evidence.observe_detection({"fi": 0.01, "en": 0.99}, audio_seconds=2.0)
     decision = chooser.decide(evidence)
-    assert decision.lang == "en" and not decision.fallback and decision.probability > 0.95
+    assert decision.lang == "en" and not decision.fallback and decision.probability > 0.9
     assert evidence.audio_seconds == pytest.approx(2.6)
 
 

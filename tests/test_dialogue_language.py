@@ -86,10 +86,10 @@ def test_every_turn_is_committed_in_its_language(whole_dialogue):
         f"splits {stats.turn_splits}, revisions {stats.revisions}, "
         f"likelihood decodes {stats.language_decodes}"
     )
-    # The goal is every turn. What is still missed are one- or two-word Finnish turns
-    # right after English speech (Whisper base hears diphone Finnish "Kiitos." as
-    # English) and a 0.2 s "Hei." that is too short to start an utterance.
-    assert right >= 0.93 * len(material.turns)
+    # The goal is every turn; the issue's bar is 95 %. What is still missed: a 0.2 s
+    # "Hei." too short to start an utterance, and quick turn changes (0.4 to 0.6 s)
+    # where a short opener ("Yes.", "Kyllä voi.") stays with the turn before it.
+    assert right >= 0.95 * len(material.turns)
     assert stats.turn_splits >= 5  # quick turn changes are found
 
 
@@ -185,3 +185,44 @@ def test_short_english_openers_are_english(whisper_engine, tmp_path, require_spe
         result = stream_audio(whisper_engine, padded(decode_file(path)))
         langs = {e.lang for e in result.ended if e.text}
         assert langs == {"en"}, (text, voice, [(e.lang, e.text) for e in result.ended])
+
+
+def test_short_finnish_answers_after_english_are_finnish(whisper_engine, tmp_path, require_speech):
+    """Whisper's detector hears most one-word Finnish as English; after the client's
+    English the staff's short answer must still be Finnish (words not in the dialogue)."""
+    require_speech("finnish", "english")
+    exchanges = [
+        ("Can I pay the bill online?", "en-gb", "Selvä.", "lj"),
+        ("Is the office open on Saturday?", "en-us", "Ei kiitos.", "mv"),
+        ("Do I need to bring my passport?", "de", "Joo.", "mv"),
+        ("Should I fill in this form now?", "en-gb-scotland", "Hetkinen.", "lj"),
+        ("Is there a long queue today?", "en-us", "Kiitos.", "mv"),
+        ("Can my wife come with me?", "fr", "Totta kai.", "lj"),
+        # Words the detector takes for English by the widest margin (5 to 8 log-odds).
+        ("Can I pay the bill online?", "en-gb", "Hienoa.", "lj"),
+        ("Is the office open on Saturday?", "en-us", "Näkemiin.", "mv"),
+        ("Do I need to bring my passport?", "de", "Ymmärrän.", "mv"),
+        ("Should I fill in this form now?", "en-gb-scotland", "Hetkinen.", "mv"),
+        ("Is there a long queue today?", "en-us", "No niin.", "lj"),
+        ("Can my wife come with me?", "fr", "Niin.", "lj"),
+    ]
+    clips = []
+    for index, (question, english_voice, answer, finnish_voice) in enumerate(exchanges):
+        asked = speech.synthesize_english(question, tmp_path / f"q{index}.wav", voice=english_voice)
+        answered = speech.synthesize_finnish(answer, finnish_voice, tmp_path / f"a{index}.wav")
+        clips += [(asked, question, "en"), (answered, answer, "fi")]
+    material = speech.build_conversation(clips, gap_seconds=1.2, out_path=tmp_path / "talk.wav")
+    result = stream_audio(whisper_engine, decode_file(material.path))
+    heard = [(e.lang, e.text, e.speech_end) for e in result.ended if e.text]
+    # Each turn's language: that of the utterance whose speech ends with the turn's.
+    langs = [
+        next((lang for lang, _, end in heard if abs(end - turn.end) < 0.3), None)
+        for turn in material.segments
+    ]
+    questions, answers = langs[0::2], langs[1::2]
+    assert questions == ["en"] * len(exchanges), heard
+    # Without the correction of the detector's lean 5 of these 12 answers were Finnish,
+    # none of the last six; with it 7. The goal is all: what is left reads about as well
+    # in English ("No niin." as "No need.", "Ymmärrän." as "film") or is not heard as an
+    # utterance of its own ("Joo.", "Niin.").
+    assert answers.count("fi") >= 6, (answers, heard)

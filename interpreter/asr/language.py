@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from interpreter.events import CLIENT, SIDES, STAFF
 
@@ -91,6 +91,14 @@ class LanguageOptions:
     continue_commit_probability: float = 0.6
     full_weight_seconds: float = 2.0
     min_weight: float = 0.25
+    #: Log-odds Whisper's detector adds to a language on short audio, whatever was
+    #: said: it fades linearly from this at no audio to nothing at
+    #: ``full_weight_seconds``, and is taken off the reading. Whisper hears English in
+    #: most short words of any language (on one-word Finnish answers it says English
+    #: three times in four, by about as much as on one-word English), so without this
+    #: correction a short Finnish opener after English is decided by the bias, not by
+    #: the audio or the turn-taking.
+    short_audio_bias: Mapping[str, float] = field(default_factory=lambda: {"en": 6.0})
     #: One stretch of audio never counts for more than this (log-odds).
     max_detection_logodds: float = 6.0
     #: Log-odds per unit of average log-probability difference between the two
@@ -136,9 +144,19 @@ class UtteranceLanguage:
             return
         o = self.options
         limit = o.max_detection_logodds
-        logodds = max(-limit, min(limit, _logit(client / (staff + client))))
+        logodds = _logit(client / (staff + client)) - self.detector_lean(audio_seconds)
+        logodds = max(-limit, min(limit, logodds))
         self._detection = self._weight(audio_seconds) * logodds
         self._stretch_seconds = audio_seconds
+
+    def detector_lean(self, audio_seconds: float) -> float:
+        """The detector's own lean towards the client's language on this much audio."""
+        o = self.options
+        fade = max(0.0, 1.0 - audio_seconds / o.full_weight_seconds)
+        if not fade:
+            return 0.0
+        lean = o.short_audio_bias.get(self.pair.client, 0.0)
+        return fade * (lean - o.short_audio_bias.get(self.pair.staff, 0.0))
 
     def observe_likelihood(self, staff_logprob: float, client_logprob: float) -> None:
         """Average log-probabilities of the current stretch decoded in each language.
