@@ -264,10 +264,10 @@ class FaultProxy:
 
     def __init__(self, upstream: str | dict[str, str], tls_context=None) -> None:
         self.routes = upstream if isinstance(upstream, dict) else {"": upstream}
-        self.fault: tuple | None = None
         self.requests: dict[str, int] = {}
         self._counted = threading.Condition()
         self._release = threading.Event()
+        self._fault: tuple | None = None
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -296,6 +296,16 @@ class FaultProxy:
         self.url = f"{scheme}://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
+
+    @property
+    def fault(self) -> tuple | None:
+        return self._fault
+
+    @fault.setter
+    def fault(self, fault: tuple | None) -> None:
+        # A new fault starts unreleased: an earlier release() must not end its stall.
+        self._release.clear()
+        self._fault = fault
 
     def close(self) -> None:
         self._release.set()

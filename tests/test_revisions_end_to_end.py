@@ -1,7 +1,8 @@
 """A revised utterance end to end: `listen --jsonl`, translation, both desk windows, export.
 
-The first 22 turns of the desk dialogue hold two Finnish turns whose one-word openers
-("Kyllä.", "Hyvä.") Whisper base hears as English; the Finnish that follows proves them
+Two staff answers after English open with a Finnish word that Whisper base reads as
+English even once its detector's lean is taken off ("No niin." as "No need.",
+"Ymmärrän." as an English phrase); the Finnish that follows 0.45 s later proves them
 wrong, and the whole utterance is recognised again in Finnish. Replayed as fast as
 possible the file reaches the core at once, so the same revisions happen on every run.
 """
@@ -12,24 +13,41 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-import dialogue
 import pytest
+import speech
 from cli_helpers import listen_events
 from trained_marian import trained_marian_en_fi, trained_marian_fi_en  # noqa: F401
 from ui_helpers import clipped_texts, make_desk
 
 pytestmark = pytest.mark.slow
 
-TURNS = 22
+#: (text, voice, language), and the gap after each: English questions, Finnish answers.
+EXCHANGES = (
+    ("Can I pay the bill online?", "en-gb", "en", 1.2),
+    ("No niin.", "lj", "fi", 0.45),
+    ("Lasku maksetaan verkkopankissa eräpäivään mennessä.", "lj", "fi", 1.2),
+    ("Do I need to bring my passport?", "de", "en", 1.2),
+    ("Ymmärrän.", "mv", "fi", 0.45),
+    ("Passi tai henkilökortti riittää, ja lisäksi tarvitaan hakemus.", "mv", "fi", 0.0),
+)
 
 
 @pytest.fixture(scope="module")
 def opener_dialogue(
     tmp_path_factory: pytest.TempPathFactory, require_speech: Callable[..., None]
 ) -> Path:
-    require_speech(*dialogue.needs())
+    require_speech("finnish", "english")
     folder = tmp_path_factory.mktemp("revision")
-    return dialogue.build_dialogue(TURNS, out_path=folder / "dialogue.wav").path
+    clips = []
+    for index, (text, voice, lang, _gap) in enumerate(EXCHANGES):
+        out = folder / f"{index}.wav"
+        if lang == "fi":
+            path = speech.synthesize_finnish(text, voice, out)
+        else:
+            path = speech.synthesize_english(text, out, voice=voice)
+        clips.append((path, text, lang))
+    gaps = [gap for *_, gap in EXCHANGES[:-1]]
+    return speech.build_conversation(clips, gaps, out_path=folder / "answers.wav").path
 
 
 def _mt_args(fi_en: Path, en_fi: Path) -> list[str]:

@@ -171,7 +171,30 @@ def after_prefix(words: Sequence[str], prefix: Sequence[str]) -> list[str]:
         score = difflib.SequenceMatcher(None, target, head, autojunk=False).ratio()
         if score > best_score + 1e-9:
             best, best_score = cut, score
+    if best and _runs_past(target, normal[:best]):
+        best -= 1  # a few letters said twice, rather than new words lost
     return list(words[best:])
+
+
+#: Letters of the last word before the cut that the prefix leaves unexplained, beyond
+#: which that word carries speech after the committed words.
+_UNEXPLAINED_LETTERS = 4
+
+
+def _runs_past(target: str, head: Sequence[str]) -> bool:
+    """Whether the last word of ``head`` goes on past the committed words.
+
+    A reading may join the end of the committed words and new speech into one word
+    ("henkilön oli syöstodistustai" read as "henkilöllisyystodistustai"): dropping that
+    word would lose what was said after the commit.
+    """
+    last = head[-1]
+    joined = " ".join(w for w in head if w)
+    matcher = difflib.SequenceMatcher(None, target, joined, autojunk=False)
+    # Where the prefix's letters end in the reading (single letters match anywhere).
+    explained = max((b.b + b.size for b in matcher.get_matching_blocks() if b.size > 1), default=0)
+    unexplained = len(joined) - explained
+    return unexplained >= _UNEXPLAINED_LETTERS and unexplained * 2 > len(last)
 
 
 @dataclass
