@@ -46,7 +46,7 @@ PRE_ROLL_SECONDS = 0.2
 TAIL_SECONDS = 0.05
 
 
-def _row(engine, evidence_for, path: Path, lang: str, voice: str, text: str) -> dict:
+def _row(engine, evidence, path: Path, lang: str, voice: str, text: str) -> dict:
     import speech
 
     samples, rate = speech.read_wav(path)
@@ -58,7 +58,7 @@ def _row(engine, evidence_for, path: Path, lang: str, voice: str, text: str) -> 
     encoded = engine.encode(audio)
     scores = engine.language_scores(encoded)
     raw = math.log(scores["en"] / scores["fi"])
-    corrected = raw - evidence_for().detector_lean(encoded.audio_seconds)
+    corrected = raw - evidence.detector_lean(encoded.audio_seconds)
     return {
         "lang": lang,
         "voice": voice,
@@ -89,6 +89,7 @@ def main() -> None:
     from models.whisper import ensure_whisper_base
 
     chooser = LanguageChooser(LanguagePair("fi", "en"))
+    evidence = chooser.evidence()  # only its correction is used
     rows: list[dict] = []
     with tempfile.TemporaryDirectory() as folder:
         model = ensure_whisper_base(Path(folder))
@@ -96,11 +97,11 @@ def main() -> None:
         for voice in FINNISH_VOICES:
             for text in FINNISH:
                 path = speech.synthesize_finnish(text, voice)
-                rows.append(_row(engine, chooser.evidence, path, "fi", voice, text))
+                rows.append(_row(engine, evidence, path, "fi", voice, text))
         for voice in ENGLISH_VOICES:
             for text in ENGLISH:
                 path = speech.synthesize_english(text, voice=voice)
-                rows.append(_row(engine, chooser.evidence, path, "en", voice, text))
+                rows.append(_row(engine, evidence, path, "en", voice, text))
 
     bias = chooser.options.short_audio_bias
     print(f"log-odds English vs Finnish: median (quartiles) share > 0; correction {bias}")

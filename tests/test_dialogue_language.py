@@ -191,21 +191,30 @@ def test_short_finnish_answers_after_english_are_finnish(whisper_engine, tmp_pat
     """Whisper's detector hears most one-word Finnish as English; after the client's
     English the staff's short answer must still be Finnish (words not in the dialogue)."""
     require_speech("finnish", "english")
-    exchanges = [
-        ("Can I pay the bill online?", "en-gb", "Selvä.", "lj"),
-        ("Is the office open on Saturday?", "en-us", "Ei kiitos.", "mv"),
-        ("Do I need to bring my passport?", "de", "Joo.", "mv"),
-        ("Should I fill in this form now?", "en-gb-scotland", "Hetkinen.", "lj"),
-        ("Is there a long queue today?", "en-us", "Kiitos.", "mv"),
-        ("Can my wife come with me?", "fr", "Totta kai.", "lj"),
-        # Words the detector takes for English by the widest margin (5 to 8 log-odds).
-        ("Can I pay the bill online?", "en-gb", "Hienoa.", "lj"),
-        ("Is the office open on Saturday?", "en-us", "Näkemiin.", "mv"),
-        ("Do I need to bring my passport?", "de", "Ymmärrän.", "mv"),
-        ("Should I fill in this form now?", "en-gb-scotland", "Hetkinen.", "mv"),
-        ("Is there a long queue today?", "en-us", "No niin.", "lj"),
-        ("Can my wife come with me?", "fr", "Niin.", "lj"),
+    questions = [
+        ("Can I pay the bill online?", "en-gb"),
+        ("Is the office open on Saturday?", "en-us"),
+        ("Do I need to bring my passport?", "de"),
+        ("Should I fill in this form now?", "en-gb-scotland"),
+        ("Is there a long queue today?", "en-us"),
+        ("Can my wife come with me?", "fr"),
     ]
+    answers = [
+        ("Selvä.", "lj"),
+        ("Ei kiitos.", "mv"),
+        ("Joo.", "mv"),
+        ("Hetkinen.", "lj"),
+        ("Kiitos.", "mv"),
+        ("Totta kai.", "lj"),
+        # Words the detector takes for English by the widest margin (5 to 8 log-odds).
+        ("Hienoa.", "lj"),
+        ("Näkemiin.", "mv"),
+        ("Ymmärrän.", "mv"),
+        ("Hetkinen.", "mv"),
+        ("No niin.", "lj"),
+        ("Niin.", "lj"),
+    ]
+    exchanges = [(*q, *a) for q, a in zip(questions * 2, answers, strict=True)]
     clips = []
     for index, (question, english_voice, answer, finnish_voice) in enumerate(exchanges):
         asked = speech.synthesize_english(question, tmp_path / f"q{index}.wav", voice=english_voice)

@@ -95,7 +95,7 @@ class LanguageOptions:
     #: said: it fades linearly from this at no audio to nothing at
     #: ``full_weight_seconds``, and is taken off the reading. Whisper hears English in
     #: most short words of any language (on one-word Finnish answers it says English
-    #: three times in four, by about as much as on one-word English), so without this
+    #: three times in four, by half as much as on one-word English), so without this
     #: correction a short Finnish opener after English is decided by the bias, not by
     #: the audio or the turn-taking.
     short_audio_bias: Mapping[str, float] = field(default_factory=lambda: {"en": 6.0})
