@@ -227,6 +227,32 @@ def test_broken_set_shows_every_problem_with_its_line(
     assert not tab.run_button.isEnabled()
 
 
+def test_the_latest_choice_of_set_wins_over_one_still_loading(
+    qtbot, tab: tester_tab.TesterTab, tmp_path: Path
+) -> None:
+    """The remembered or first built-in set may still be loading when the user opens a
+    file: the file is what the tab shows, and a superseded choice's error stays silent."""
+    from interpreter.phrases.format import builtin_sets
+
+    chosen = write_set(tmp_path)
+    broken = tmp_path / "broken.tsv"
+    broken.write_text("id\tside\n", encoding="utf-8")
+    errors: list[str] = []
+    tab.error_shown.connect(errors.append)
+    with qtbot.waitSignal(tab.set_loaded, timeout=FILE_TIMEOUT_MS) as loaded_signal:
+        tab.load_set(str(broken))
+        tab.load_set(str(builtin_sets()[0]))
+        tab.load_set(str(chosen))
+    assert loaded_signal.args[0].path == chosen
+    # Every answer has come back once the worker answers a later request.
+    with qtbot.waitSignal(tab.file_worker.sets_listed, timeout=FILE_TIMEOUT_MS):
+        tab._list_sets.emit()
+    assert tab.phrase_set.path == chosen and tab.model.rowCount() == 0
+    assert tab.set_combo.currentData() == str(chosen)  # the list came back after the file
+    assert len(tab.phrase_set.phrases) == 2 * len(PHRASE_PAIRS)
+    assert errors == [] and not tab.error_box.isVisibleTo(tab)
+
+
 def test_a_missing_model_folder_is_reported_and_the_tab_stays_usable(
     qtbot, loaded: tester_tab.TesterTab, tmp_path: Path
 ) -> None:

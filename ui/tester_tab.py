@@ -80,6 +80,7 @@ class TesterTab(RunFilesMixin, QWidget):
         self.ratings: dict[str, Rating] = {}
         self._running = False
         self._set_requested = False  # an explicit choice wins over the remembered set
+        self._latest_set_request: str | None = None  # answers to earlier requests are dropped
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self._autosave)
         self._build()
@@ -219,6 +220,8 @@ class TesterTab(RunFilesMixin, QWidget):
         remembered = self.settings.phrase_set
         if remembered and self.set_combo.findData(remembered) < 0:
             self.set_combo.addItem(Path(remembered).name, remembered)
+        if self.phrase_set is not None:  # a file opened before the list came back
+            self._show_in_combo(self.phrase_set.path)
         if self.set_combo.count() and not self._set_requested:
             index = max(0, self.set_combo.findData(remembered))
             self.set_combo.setCurrentIndex(index)
@@ -233,19 +236,20 @@ class TesterTab(RunFilesMixin, QWidget):
     def load_set(self, path_or_name: str) -> None:
         """Load a set file or built-in set in the background; ``set_loaded`` or an error."""
         self._set_requested = True
+        self._latest_set_request = str(path_or_name)
         self.status.setText(self.tr("Loading {0}…").format(path_or_name))
         self._load_set.emit(str(path_or_name))
 
-    def _set_loaded(self, phrase_set) -> None:
-        if self._running:  # cannot happen through the UI: the controls are disabled
+    def _set_loaded(self, phrase_set, request: str) -> None:
+        # The remembered set may still be loading when the user picks another: only the
+        # latest choice counts, whichever answer comes back first.
+        if self._running or request != self._latest_set_request:
             return
         self._flush_ratings()
         self.run = self.run_path = None
         self.phrase_set = phrase_set
         self.settings.phrase_set = str(phrase_set.path)
-        if self.set_combo.findData(str(phrase_set.path)) < 0:
-            self.set_combo.addItem(phrase_set.path.name, str(phrase_set.path))
-        self.set_combo.setCurrentIndex(self.set_combo.findData(str(phrase_set.path)))
+        self._show_in_combo(phrase_set.path)
         pairs = [f"fi-{lang}" for lang in phrase_set.languages if lang != "fi"]
         self.controls.set_pairs(pairs, self.settings.pair)
         self._pair_chosen(self.pair_combo.currentText())
@@ -260,7 +264,14 @@ class TesterTab(RunFilesMixin, QWidget):
         self._update_controls()
         self.set_loaded.emit(phrase_set)
 
-    def _set_failed(self, message: str) -> None:
+    def _show_in_combo(self, path: Path) -> None:
+        if self.set_combo.findData(str(path)) < 0:
+            self.set_combo.addItem(path.name, str(path))
+        self.set_combo.setCurrentIndex(self.set_combo.findData(str(path)))
+
+    def _set_failed(self, message: str, request: str) -> None:
+        if request != self._latest_set_request:
+            return
         self.phrase_set = None
         self._update_controls()
         self.show_error(message)

@@ -55,8 +55,9 @@ class FileWorker(QObject):
     """Phrase-set and run files: each request answers with one signal."""
 
     sets_listed = Signal(list)  # [(name, Path)] of the built-in sets
-    set_loaded = Signal(object)  # PhraseSet
-    set_failed = Signal(str)  # the loader's message, every problem with its line number
+    # Each answer names the request it answers, so the tab can drop a superseded one.
+    set_loaded = Signal(object, str)  # PhraseSet, the request
+    set_failed = Signal(str, str)  # the loader's message (problems with line numbers), request
     run_loaded = Signal(object, str)  # RunResult, path
     saved = Signal(str, str)  # what ("run", "ratings", "report", "results"), path
     failed = Signal(str)  # a user-facing error naming the file
@@ -75,12 +76,12 @@ class FileWorker(QObject):
         from interpreter.phrases.format import PhraseSetError, load_phrase_set
 
         try:
-            self.set_loaded.emit(load_phrase_set(path_or_name))
+            self.set_loaded.emit(load_phrase_set(path_or_name), path_or_name)
         except PhraseSetError as exc:
-            self.set_failed.emit(str(exc))
+            self.set_failed.emit(str(exc), path_or_name)
         except Exception as exc:
             logger.exception("loading phrase set %s failed", path_or_name)
-            self.set_failed.emit(f"Cannot load the phrase set {path_or_name}: {exc}")
+            self.set_failed.emit(f"Cannot load the phrase set {path_or_name}: {exc}", path_or_name)
 
     @Slot(str)
     def load_run(self, path: str) -> None:
