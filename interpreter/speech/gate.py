@@ -43,16 +43,31 @@ class GateOptions:
     #: Played audio this long before a microphone frame may still be heard in it.
     echo_window_seconds: float = 0.3
     #: Barge-in: the microphone is this many dB above the app's expected echo...
-    barge_in_margin_db: float = 12.0
+    barge_in_margin_db: float = 10.0
     #: ... and above this absolute level...
     barge_in_min_dbfs: float = -40.0
     #: ... for this long without a break.
     barge_in_seconds: float = 0.12
-    #: Audio kept from before the barge-in was detected (its first syllable).
+    #: A voice often clears the margin only at its loudest syllables: the released audio
+    #: starts where the microphone first rose this far above the expected echo (gaps
+    #: between syllables up to ``barge_in_onset_gap_seconds`` allowed)...
+    barge_in_onset_margin_db: float = 3.0
+    barge_in_onset_gap_seconds: float = 0.3
+    #: ... less this much (the first syllable's quiet start).
     barge_in_preroll_seconds: float = 0.25
     #: Expected echo relative to the playback before anything was learnt (1.0: the
     #: microphone hears the loudspeaker at full level, a worst case).
     initial_coupling: float = 1.0
+    #: The echo's level is the high quantile of the recent frames' microphone-to-playback
+    #: ratios: the loudest played frame in the echo window stands for the playback, so
+    #: most ratios (pauses, word edges) are far below the echo path's gain, and a low or
+    #: average estimate would take the app's own loud syllables for someone talking.
+    coupling_quantile: float = 0.9
+    #: Frames the ratios are kept for, and how many are needed before they count.
+    coupling_frames: int = 250
+    coupling_min_frames: int = 25
+    #: Frames this far above the expected echo are not learnt from (someone may talk).
+    coupling_learn_ceiling_db: float = 6.0
     #: Longest stretch held back at once; older audio is handed on (silenced).
     max_hold_seconds: float = 30.0
     frame_seconds: float = 0.02
@@ -74,6 +89,7 @@ class PlaybackGate:
         self._played: deque[tuple[int, float, float, float]] = deque(maxlen=4096)
         self._count = 0
         self._coupling = self.options.initial_coupling
+        self._ratios: deque[float] = deque(maxlen=self.options.coupling_frames)
         self._on_barge_in: list[Callable[[], None]] = []
         self.barge_ins = 0
 
@@ -132,10 +148,12 @@ class PlaybackGate:
             return self._coupling
 
     def learn_coupling(self, ratio: float) -> None:
-        """Follow the echo's level relative to playback (slowly, and down faster)."""
+        """One frame's microphone level over the playback's heard in it."""
+        options = self.options
         with self._lock:
-            weight = 0.2 if ratio < self._coupling else 0.02
-            self._coupling = (1 - weight) * self._coupling + weight * ratio
+            self._ratios.append(ratio)
+            if len(self._ratios) >= options.coupling_min_frames:
+                self._coupling = float(np.quantile(self._ratios, options.coupling_quantile))
 
     def barge_in(self) -> int:
         """Someone talks over the app: tell the listeners (the player stops). Returns the
@@ -163,7 +181,14 @@ class GatedSource:
         self._position = 0  # samples read from the source so far
         self._held: list[np.ndarray] = []
         self._held_from = 0  # position of the first held sample
-        self._speech_frames = 0
+        #: (microphone, expected echo) levels of the last frames, over ``barge_in_seconds``.
+        self._recent: deque[tuple[float, float]] = deque(
+            maxlen=max(1, round(gate.options.barge_in_seconds / gate.options.frame_seconds))
+        )
+        #: Where the microphone's latest rise above the expected echo began, and its last
+        #: frame above it (sample positions).
+        self._rise_from: int | None = None
+        self._rise_last = 0
         #: After a barge-in: the position, and clock time, from which held audio is
         #: handed on untouched (until the app speaks again).
         self._released_from: int | None = None
@@ -222,7 +247,8 @@ class GatedSource:
             return block  # nothing played recently: the common case, untouched
         if not self._held:
             self._held_from = start
-            self._speech_frames = 0
+            self._recent.clear()
+            self._rise_from = None
         self._held.append(np.array(block, dtype=np.float32, copy=True))
         self._watch_barge_in(block, start, origin)
         held_seconds = (self._position - self._held_from) / SAMPLE_RATE
@@ -239,11 +265,13 @@ class GatedSource:
             if self.gate.played_blocks <= self._released_after:
                 return
             self._released_from = None  # the app speaks again
-            self._speech_frames = 0
+            self._recent.clear()
+            self._rise_from = None
         frame = max(1, int(options.frame_seconds * SAMPLE_RATE))
-        needed = max(1, round(options.barge_in_seconds / options.frame_seconds))
         margin = 10 ** (options.barge_in_margin_db / 10)
         floor = 10 ** (options.barge_in_min_dbfs / 10)
+        learn_ceiling = 10 ** (options.coupling_learn_ceiling_db / 10)
+        onset_margin = 10 ** (options.barge_in_onset_margin_db / 10)
         for offset in range(0, len(block) - frame + 1, frame):
             at = origin + (start + offset) / SAMPLE_RATE
             if not self.gate.is_muted(at):
@@ -251,19 +279,38 @@ class GatedSource:
             samples = block[offset : offset + frame]
             mic = float(np.dot(samples, samples)) / len(samples)
             echo = self.gate.echo_level(at)
-            expected = self.gate.coupling * echo
-            if mic >= floor and mic > margin * max(expected, floor / margin):
-                self._speech_frames += 1
-            else:
-                self._speech_frames = 0
-                if echo > floor and mic > 0.0:
-                    self.gate.learn_coupling(mic / echo)
-            if self._speech_frames >= needed:
-                onset = start + offset - (needed - 1) * frame
+            expected = max(self.gate.coupling * echo, floor / margin)
+            self._recent.append((mic, expected))
+            self._note_rise(start + offset, mic > onset_margin * expected)
+            # Summed over the window, a voice's short dips between syllables do not reset
+            # the count, and one loud frame of echo does not make speech.
+            heard = sum(m for m, _ in self._recent)
+            explained = sum(e for _, e in self._recent)
+            if (
+                len(self._recent) == self._recent.maxlen
+                and heard >= floor * len(self._recent)
+                and heard > margin * explained
+            ):
+                onset = start + offset - (len(self._recent) - 1) * frame
+                if self._rise_from is not None:
+                    onset = min(onset, self._rise_from)
                 preroll = int(options.barge_in_preroll_seconds * SAMPLE_RATE)
                 self._released_from = max(self._held_from, onset - preroll)
                 self._released_after = self.gate.barge_in()
                 return
+            # A frame well above the expected echo may be someone starting to talk: it
+            # must not teach the gate that the echo is that loud.
+            if echo > floor and 0.0 < mic <= learn_ceiling * self.gate.coupling * echo:
+                self.gate.learn_coupling(mic / echo)
+
+    def _note_rise(self, position: int, above: bool) -> None:
+        gap = int(self.gate.options.barge_in_onset_gap_seconds * SAMPLE_RATE)
+        if self._rise_from is not None and position - self._rise_last > gap:
+            self._rise_from = None
+        if above:
+            if self._rise_from is None:
+                self._rise_from = position
+            self._rise_last = position
 
     def _release_due(self, now: float) -> np.ndarray:
         """No new audio: hand on the held audio once the tail has passed."""
