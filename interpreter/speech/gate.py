@@ -225,6 +225,12 @@ class GatedSource:
         stream_time = getattr(self.source, "stream_time", None)
         return stream_time() if callable(stream_time) else None
 
+    @property
+    def released_from(self) -> int | None:
+        """The sample position from which audio is handed on untouched after a barge-in
+        (``None`` when the app was not interrupted since it last spoke)."""
+        return self._released_from
+
     def wait_for_audio(self, timeout: float) -> bool:
         wait = getattr(self.source, "wait_for_audio", None)
         return wait(timeout) if callable(wait) else True
