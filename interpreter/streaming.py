@@ -78,6 +78,10 @@ class StreamingOptions:
     #: is cut off (at a word end found by alignment) and they become context instead:
     #: forcing costs a decoder step per token, context costs one step in all. 0: never.
     trim_after_words: int = 6
+    #: Speech that a committing decode reads as no words at all (a short word after a
+    #: turn change, decoded in the other language) is decoded again with what follows,
+    #: up to this much of it; it is dropped only past that.
+    max_unread_seconds: float = 3.0
     #: Let a tentative update run on one of the engine's workers while the recognizer
     #: goes on listening, so a pause is committed at once on the other worker instead
     #: of after the update. Live sessions want this; a deterministic replay does not.
@@ -258,6 +262,7 @@ class StreamingRecognizer:
             too_short = end - utt.audio_from < _MIN_DECODE_SAMPLES
             utt.tail = [] if too_short else self._final_hypothesis(utt, end).words
         events: list[Event] = []
+        read_whole = False  # a revision read the whole utterance: nothing is left unread
         change = self._turn_change(utt, final=True) if self._credible(utt) else None
         if change == "split":
             events += self._split(utt, speech_end)
@@ -268,18 +273,31 @@ class StreamingRecognizer:
             revised = self._whole_reading(utt, end)
             if revised is not None:
                 events.append(self._revise(utt, revised, position, speech_end))
-                utt.tail = []
-        tail = utt.tail if self._credible(utt) else []
+                utt.tail, read_whole = [], True
+        credible = self._credible(utt)
+        tail = utt.tail if credible else []
         if not utt.commit.committed and tail and is_silence_phrase(" ".join(tail)):
             logger.info("dropped a known silence phrase (utterance %d)", utt.id)
             text_log.debug("silence phrase dropped: %s", " ".join(tail))
-            tail = []
+            credible, tail = False, []
         utt.committed_through = speech_end
         utt.hypothesis_speech_end = speech_end
         utt.tail = []
         newly = utt.commit.commit_all(tail)
         # All speech before the pause is committed: later decodes start in the pause.
         resume = max(utt.audio_from, min(speech_end + _CUT_MARGIN_SAMPLES, position))
+        unread = speech_end - utt.audio_from
+        if (
+            credible
+            and not tail
+            and not read_whole
+            and unread <= self.options.max_unread_seconds * SAMPLE_RATE
+        ):
+            logger.debug(
+                "utterance %d: %.2f s read as no words, kept", utt.id, unread / SAMPLE_RATE
+            )
+            resume = utt.audio_from
+            self.stats.unread_kept += 1
         if newly:
             weak = utt.decision is None or utt.decision.fallback
             utt.stretches.append((utt.stretch_start, utt.stretch_words, speech_end, weak))
@@ -313,7 +331,9 @@ class StreamingRecognizer:
         decoded again as the start of the new utterance.
         """
         events: list[Event] = []
-        start, kept, kept_end = utt.audio_from, len(utt.commit.committed), utt.committed_through
+        start, kept = utt.audio_from, len(utt.commit.committed)
+        # Where the kept words' speech ends (speech read as no words since goes along).
+        kept_end = utt.stretches[-1][2] if utt.stretches else utt.committed_through
         while len(utt.stretches) > 1 and utt.stretches[-1][3]:
             start, kept, _, _ = utt.stretches.pop()
             kept_end = utt.stretches[-1][2]

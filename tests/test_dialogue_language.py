@@ -7,6 +7,7 @@ replay, so the figures depend on the audio alone, not on the machine's load.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 import dialogue
@@ -87,10 +88,32 @@ def test_every_turn_is_committed_in_its_language(whole_dialogue):
         f"likelihood decodes {stats.language_decodes}"
     )
     # The goal is every turn; the issue's bar is 95 %. What is still missed: a 0.2 s
-    # "Hei." too short to start an utterance, and quick turn changes (0.4 to 0.6 s)
-    # where a short opener ("Yes.", "Kyllä voi.") stays with the turn before it.
+    # "Hei." too short to start an utterance, and a quick "Yes." (0.4 to 0.6 s gaps on
+    # both sides) that stays with the turns around it.
     assert right >= 0.95 * len(material.turns)
     assert stats.turn_splits >= 5  # quick turn changes are found
+
+
+def test_a_turns_opening_stays_with_its_turn(whole_dialogue):
+    """At a change of language the new speaker's first words ("Kyllä voi.", "Yes.") are
+    in an utterance of their language, not lost in or after the previous speaker's:
+    speech the previous language read as no words is decoded again with what follows."""
+    material, result = whole_dialogue
+    ended = [e for e in result.ended if e.text]
+    astray = []
+    for before, turn in pairwise(material.turns):
+        if before.lang == turn.lang:
+            continue
+        opening = turn.start + 0.15
+        holder = next((e for e in ended if e.audio_start <= opening < e.speech_end), None)
+        if holder is None or holder.lang != turn.lang:
+            astray.append((turn.index, turn.text, holder and holder.text))
+    print(f"\nunread speech kept {result.recognizer.stats.unread_kept} times; astray: {astray}")
+    # Dropping such speech instead lost "Kyllä voi." after a long English turn. Left: a
+    # "Yes." merged with the quick turns around it (0.4 to 0.6 s gaps), and an accented
+    # "Yes." read as nothing before its long answer started an utterance.
+    assert len(astray) <= 2, astray
+    assert result.recognizer.stats.unread_kept >= 1
 
 
 def test_no_loop_is_ever_shown(whole_dialogue):

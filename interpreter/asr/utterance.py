@@ -21,6 +21,9 @@ class RecognizerStats:
     revisions: int = 0
     #: Utterances ended at a pause because the speech after it was the other side's.
     turn_splits: int = 0
+    #: Pauses at which the speech since the last commit read as no words and was kept
+    #: to be decoded again with what follows.
+    unread_kept: int = 0
     decode_seconds: float = 0.0
     audio_seconds: float = 0.0
 
