@@ -46,7 +46,7 @@ class GateOptions:
     barge_in_margin_db: float = 10.0
     #: ... and above this absolute level...
     barge_in_min_dbfs: float = -40.0
-    #: ... for this long without a break.
+    #: ... over this long (levels summed: a dip between syllables does not break it).
     barge_in_seconds: float = 0.12
     #: A voice often clears the margin only at its loudest syllables: the released audio
     #: starts where the microphone first rose this far above the expected echo (gaps
