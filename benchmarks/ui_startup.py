@@ -3,11 +3,14 @@
 Each run is a fresh Python process (imports included, as when a desk PC starts the app).
 The desk opens on a replayed file of silence (no microphone needed) with Whisper base
 from the offline packages and the test suite's tiny trained Marian fi<->en models, so
-"models ready" covers Whisper and two CTranslate2 translation models. The process's
-resident memory (RSS) and whether torch was imported are taken at that moment too.
+"models ready" covers Whisper and two CTranslate2 translation models. ``--opus-mt-size``
+loads the full-size opus-mt stand-in of ``dialogue_translation.py`` (random weights,
+CTranslate2 int8 with a vocabulary map) in both directions instead, as large as the
+models a desk really loads. The process's resident memory (RSS) and whether torch was
+imported are taken at that moment too.
 
-Usage: QT_QPA_PLATFORM=offscreen python benchmarks/ui_startup.py [--runs 5] [--json out.json]
-(or under ``xvfb-run -a`` for a real X server).
+Usage: QT_QPA_PLATFORM=offscreen python benchmarks/ui_startup.py [--runs 5]
+       [--opus-mt-size] [--json out.json]   (or under ``xvfb-run -a`` for a real X server).
 """
 
 from __future__ import annotations
@@ -78,15 +81,21 @@ def child(replay: Path, models_root: Path) -> None:
     print(json.dumps(marks))
 
 
-def prepare(root: Path) -> Path:
-    """A silent replay file and copies of the trained models (built once, cached)."""
+def prepare(root: Path, opus_mt_size: bool) -> Path:
+    """A silent replay file and the translation models (built once, cached)."""
     import shutil
 
     sys.path.insert(0, str(REPO / "tests"))
-    from trained_marian import cached_model
-
+    sys.path.append(str(REPO / "benchmarks"))
     for direction in ("fi-en", "en-fi"):
-        shutil.copytree(cached_model(direction), root / direction)
+        if opus_mt_size:
+            from dialogue_translation import stand_in_model
+
+            (root / direction).symlink_to(stand_in_model(), target_is_directory=True)
+        else:
+            from trained_marian import cached_model
+
+            shutil.copytree(cached_model(direction), root / direction)
     silence = root / "silence.wav"
     with wave.open(str(silence), "wb") as out:
         out.setnchannels(1)
@@ -100,13 +109,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--opus-mt-size", action="store_true", help="full-size random-weight opus-mt models"
+    )
     parser.add_argument("--child", nargs=2, metavar=("REPLAY", "ROOT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(Path(args.child[0]), Path(args.child[1]))
         return 0
     root = Path(tempfile.mkdtemp(prefix="ui-startup-"))
-    replay = prepare(root)
+    replay = prepare(root, args.opus_mt_size)
     runs = []
     for index in range(args.runs):
         out = subprocess.run(
