@@ -332,7 +332,8 @@ class StreamingRecognizer:
         """
         events: list[Event] = []
         start, kept = utt.audio_from, len(utt.commit.committed)
-        # Where the kept words' speech ends (speech read as no words since goes along).
+        # The kept words end with their speech; speech read as no words after them goes
+        # with the new turn.
         kept_end = utt.stretches[-1][2] if utt.stretches else utt.committed_through
         while len(utt.stretches) > 1 and utt.stretches[-1][3]:
             start, kept, _, _ = utt.stretches.pop()
