@@ -79,8 +79,9 @@ class TesterTab(RunFilesMixin, QWidget):
         self.run_path: Path | None = None
         self.ratings: dict[str, Rating] = {}
         self._running = False
-        self._set_requested = False  # an explicit choice wins over the remembered set
-        self._latest_set_request: str | None = None  # answers to earlier requests are dropped
+        #: The set last asked for: an explicit choice wins over the remembered set, and
+        #: answers to earlier requests are dropped.
+        self._latest_set_request: str | None = None
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self._autosave)
         self._build()
@@ -222,7 +223,7 @@ class TesterTab(RunFilesMixin, QWidget):
             self.set_combo.addItem(Path(remembered).name, remembered)
         if self.phrase_set is not None:  # a file opened before the list came back
             self._show_in_combo(self.phrase_set.path)
-        if self.set_combo.count() and not self._set_requested:
+        if self.set_combo.count() and self._latest_set_request is None:
             index = max(0, self.set_combo.findData(remembered))
             self.set_combo.setCurrentIndex(index)
             self.load_set(self.set_combo.itemData(index))
@@ -235,7 +236,6 @@ class TesterTab(RunFilesMixin, QWidget):
 
     def load_set(self, path_or_name: str) -> None:
         """Load a set file or built-in set in the background; ``set_loaded`` or an error."""
-        self._set_requested = True
         self._latest_set_request = str(path_or_name)
         self.status.setText(self.tr("Loading {0}…").format(path_or_name))
         self._load_set.emit(str(path_or_name))
