@@ -16,6 +16,7 @@ from interpreter.asr.whisper_engine import AsrOptions, WhisperEngine
 from interpreter.audio.base import AudioSource
 from interpreter.clock import StreamClock
 from interpreter.events import Event
+from interpreter.memory import release_free_memory
 from interpreter.pipeline import Pipeline
 from interpreter.server.config import ServerConfig
 from interpreter.streaming import StreamingOptions, StreamingRecognizer
@@ -254,6 +255,7 @@ def build_listening_session(
         source = GatedSource(source, playback_gate)
     if glossary is None and settings.glossary:
         glossary = Glossary.load(settings.glossary)
+    loads_models = engine is None or (settings.translate and translation_engines is None)
     if engine is None:
         engine = load_engine(
             settings.asr_model, settings.threads, settings.compute_device, on_notice
@@ -290,4 +292,8 @@ def build_listening_session(
         pipeline = Pipeline(source, recognizer, clock=clock, on_event=on_event)
     if server is not None:
         server.announce()
+    if loads_models:
+        # Loading a model reads and converts its file through buffers it then frees;
+        # given back now, they do not stay in the desk's memory all day.
+        release_free_memory()
     return ListeningSession(pipeline, source, engine, live, translator, server)

@@ -17,3 +17,28 @@ def test_freed_memory_is_returned_on_linux():
 def test_other_systems_do_nothing(monkeypatch):
     monkeypatch.setattr(memory.sys, "platform", "win32")
     assert memory.release_free_memory() is False
+
+
+def test_loading_models_gives_back_what_the_loading_freed(monkeypatch, whisper_base_dir, tmp_path):
+    """Model files are read and converted through buffers that are freed afterwards;
+    a session that loads models returns them, one that reuses loaded models has nothing
+    to return."""
+    import wave
+
+    from interpreter import session as session_module
+
+    trims: list[str] = []
+    monkeypatch.setattr(session_module, "release_free_memory", lambda: trims.append("trim"))
+    silence = tmp_path / "silence.wav"
+    with wave.open(str(silence), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16_000)
+        out.writeframes(b"\0\0" * 16_000)
+    settings = session_module.ListenSettings(
+        asr_model=str(whisper_base_dir), replay=silence, translate=False
+    )
+    first = session_module.build_listening_session(settings)
+    assert trims == ["trim"]
+    session_module.build_listening_session(settings, engine=first.engine)
+    assert trims == ["trim"]
