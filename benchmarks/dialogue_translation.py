@@ -56,9 +56,9 @@ def stand_in_model() -> Path:
     again when a copy from an older version of this script has no vocabulary map)."""
     from translation_speed import build_model
 
-    from interpreter.translate.backends import convert_to_ctranslate2
     from interpreter.translate.specs import CT2_SUBFOLDER
-    from interpreter.translate.vmap import VMAP_FILE
+    from models.conversion import convert_to_ctranslate2
+    from models.vmap import VMAP_FILE
 
     folder = CACHE / "opus-mt-size-random"
     if not all((folder / CT2_SUBFOLDER / name).is_file() for name in ("model.bin", VMAP_FILE)):

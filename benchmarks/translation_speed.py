@@ -300,8 +300,8 @@ def run_worker(variant: dict[str, Any], root: Path, runs: int) -> dict[str, Any]
 def build_all(root: Path, measured: list[dict[str, Any]]) -> dict[str, Any]:
     """Build the model, copy it as the second direction, convert both to int8 (with the
     default vocabulary map) and add the other maps the variants ask for."""
-    from interpreter.translate.backends import convert_to_ctranslate2
-    from interpreter.translate.vmap import VMAP_FILE, VocabularyMap, model_vocabulary_map
+    from models.conversion import convert_to_ctranslate2
+    from models.vmap import VMAP_FILE, VocabularyMap, model_vocabulary_map
 
     start = time.perf_counter()
     build_model(root / "fi-en" / "model")

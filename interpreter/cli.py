@@ -284,11 +284,25 @@ def _apply_central_models_dir(environ: dict[str, str] | None = None) -> None:
         logger.info("models folder from the configuration file: %s", folder)
 
 
+def _saved_desk_settings() -> dict:
+    """The desk window's saved settings, for the support report (Qt's, so read through the
+    desk's own code; the command line is the one place above both)."""
+    try:
+        from ui.settings_snapshot import saved_settings
+    except ImportError as exc:
+        return {"unavailable": f"the desk is not installed ({exc})"}
+    try:
+        return saved_settings()
+    except Exception as exc:  # a damaged settings file must not stop the report
+        logger.warning("desk settings not read: %s", exc)
+        return {"unavailable": f"{type(exc).__name__}: {exc}"}
+
+
 def _write_report(target: Path) -> int:
-    from interpreter.support_report import write_support_report
+    from interpreter.support_report import ReportParts, write_support_report
 
     try:
-        written = write_support_report(target)
+        written = write_support_report(target, ReportParts(settings=_saved_desk_settings()))
     except OSError as exc:
         raise UserError(str(exc)) from exc
     print(f"Support report written to {written}; it holds no conversation text.")

@@ -46,7 +46,7 @@ class ListenSettings:
     mt_models: dict[tuple[str, str], Path] = field(default_factory=dict)
     glossary: Path | None = None
     translate: bool = True
-    #: Let CTranslate2 use the translation models' vocabulary maps (faster; see vmap.py).
+    #: Let CTranslate2 use the translation models' vocabulary maps (faster; see models/vmap.py).
     translation_vmap: bool = True
     #: Threads of each translation model (0: half of Whisper's, see translation_threads).
     translation_threads: int = 0

@@ -36,6 +36,8 @@ class ReportParts:
     """Where the report's material comes from (injected in tests)."""
 
     log_dir: Path | None = None
+    #: The desk window's saved settings; the core cannot read them (they are Qt's), so
+    #: the command that writes the report collects them.
     settings: dict[str, Any] | None = None
 
 
@@ -74,15 +76,6 @@ def versions() -> dict[str, Any]:
         "cpu_count": os.cpu_count(),
         "packages": packages,
     }
-
-
-def desk_settings() -> dict[str, Any]:
-    """The desk window's saved settings (empty without PySide6)."""
-    try:
-        from ui.settings_snapshot import saved_settings
-    except ImportError as exc:
-        return {"unavailable": f"the desk is not installed ({exc})"}
-    return saved_settings()
 
 
 def environment() -> dict[str, str]:
@@ -176,7 +169,7 @@ def write_support_report(target: Path, parts: ReportParts | None = None) -> Path
     target = Path(target)
     doctor_out = io.StringIO()
     _guarded("doctor", lambda: run_doctor(doctor_out))
-    settings = parts.settings if parts.settings is not None else _guarded("settings", desk_settings)
+    settings = parts.settings if parts.settings is not None else {"unavailable": "not collected"}
     sections = {
         "versions.json": _guarded("versions", versions),
         "settings.json": {

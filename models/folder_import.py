@@ -266,7 +266,7 @@ def import_plain_folder(
 
 def _convert(model_dir: Path, out_dir: Path) -> None:
     """CTranslate2 int8, as ``models install`` converts (needs the conversion tools)."""
-    from models.install import CONVERSION_INSTALL, missing_conversion_tools
+    from models.conversion import CONVERSION_INSTALL, missing_conversion_tools
 
     missing = missing_conversion_tools()
     if missing:
@@ -276,7 +276,7 @@ def _convert(model_dir: Path, out_dir: Path) -> None:
             f"tools ({CONVERSION_INSTALL}), or import the folder on a machine that has them "
             "and bring it over with 'interpreter models export' / 'import'."
         )
-    from interpreter.translate.backends import convert_to_ctranslate2
+    from models.conversion import convert_to_ctranslate2
 
     try:
         convert_to_ctranslate2(model_dir, out_dir, quantization="int8", force=True)

@@ -10,7 +10,6 @@ CTranslate2 int8, write the manifest, and only then move the folder into place.
 from __future__ import annotations
 
 import errno
-import importlib.util
 import logging
 import shutil
 import threading
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
 
+from models.conversion import CONVERSION_INSTALL, CONVERSION_PACKAGES, missing_conversion_tools
 from models.store import InstalledModel, ModelStore, read_manifest, sha256_of, write_manifest
 from models.whisper import ModelError
 
@@ -28,15 +28,6 @@ OFFLINE_ROUTE = (
     "On a machine without network, prepare an archive elsewhere and import it "
     "(interpreter models import ARCHIVE)."
 )
-#: The optional packages that convert translation models to CTranslate2 (and run a model
-#: that has no CTranslate2 copy), and how to install them.
-CONVERSION_PACKAGES = ("torch", "transformers")
-CONVERSION_INSTALL = 'bash scripts/setup.sh, or pip install "desk-interpreter[convert]"'
-
-
-def missing_conversion_tools() -> list[str]:
-    """The conversion packages this installation lacks (found without importing them)."""
-    return [name for name in CONVERSION_PACKAGES if importlib.util.find_spec(name) is None]
 
 
 @dataclass(frozen=True)
@@ -182,7 +173,7 @@ def install_from_hub(
             raise InstallCancelled("cancelled")
         if converting:
             _report(on_progress, model_id, "convert", 0, 1, "CTranslate2 int8")
-            from interpreter.translate.backends import convert_to_ctranslate2
+            from models.conversion import convert_to_ctranslate2
 
             convert_to_ctranslate2(
                 staging, staging / "ctranslate2", quantization="int8", force=True

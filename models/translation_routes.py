@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from interpreter.translate.base import TranslationError
+from models.errors import TranslationError
 
 logger = logging.getLogger(__name__)
 

@@ -69,8 +69,8 @@ def training_pairs(direction: str) -> list[tuple[str, str]]:
 
 def train(folder: Path, direction: str) -> None:
     """Train ``direction`` (fi-ar or ar-fi) into ``folder`` and convert it to CTranslate2."""
-    from interpreter.translate.backends import convert_to_ctranslate2
     from interpreter.translate.specs import CT2_SUBFOLDER
+    from models.conversion import convert_to_ctranslate2
 
     folder.mkdir(parents=True)
     source, target = direction.split("-")

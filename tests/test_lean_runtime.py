@@ -189,8 +189,8 @@ def test_model_without_ctranslate2_copy_names_the_install_command(tmp_path) -> N
 
 
 def test_conversion_without_the_tools_names_the_install_command(monkeypatch, tmp_path) -> None:
-    from interpreter.translate.backends import convert_to_ctranslate2
     from interpreter.translate.base import TranslationError
+    from models.conversion import convert_to_ctranslate2
 
     model = cached_family("marian") / "model"
     monkeypatch.setitem(sys.modules, "transformers", None)

@@ -23,10 +23,10 @@ from tiny_models import (  # noqa: F401
 from interpreter.translate.backends import (
     CTranslate2Backend,
     TransformersBackend,
-    convert_to_ctranslate2,
     load_backend,
 )
 from interpreter.translate.base import ModelSpec, TranslationError
+from models.conversion import convert_to_ctranslate2
 
 FAMILIES = ("marian", "m2m100", "nllb")
 SEGMENTS = [

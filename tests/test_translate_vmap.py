@@ -16,21 +16,18 @@ from tiny_models import tiny_m2m100, tiny_marian  # noqa: F401  (fixtures)
 from trained_marian import trained_marian_fi_en  # noqa: F401  (fixture)
 
 from interpreter.phrases.results import RunResult
-from interpreter.translate.backends import (
-    CTranslate2Backend,
-    TransformersBackend,
-    convert_to_ctranslate2,
-)
+from interpreter.translate.backends import CTranslate2Backend, TransformersBackend
 from interpreter.translate.base import ModelSpec, TranslationError
 from interpreter.translate.loader import build_engine
-from interpreter.translate.vmap import (
+from models.conversion import convert_to_ctranslate2
+from models.translation_routes import TranslationCatalog
+from models.vmap import (
     VMAP_FILE,
     VocabularyMap,
     build_vocabulary_map,
     has_vocabulary_map,
     model_vocabulary_map,
 )
-from models.translation_routes import TranslationCatalog
 
 SENTENCES = [
     "Hyvää huomenta, tarvitsen uuden henkilökortin.",

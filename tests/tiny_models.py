@@ -260,7 +260,7 @@ BUILDERS: dict[str, Callable[[Path], None]] = {
 
 def build_family(family: str, root: Path) -> None:
     """Write ``root/model``, ``root/ct2-float32`` and ``root/ct2-int8`` for one family."""
-    from interpreter.translate.backends import convert_to_ctranslate2
+    from models.conversion import convert_to_ctranslate2
 
     (root / "model").mkdir(parents=True)
     BUILDERS[family](root / "model")

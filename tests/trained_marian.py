@@ -245,8 +245,8 @@ def fit_marian(
 
 def build_model(folder: Path, direction: str) -> None:
     """Train the ``direction`` model in ``folder`` and convert it to CTranslate2 int8."""
-    from interpreter.translate.backends import convert_to_ctranslate2
     from interpreter.translate.specs import CT2_SUBFOLDER
+    from models.conversion import convert_to_ctranslate2
 
     folder.mkdir(parents=True)
     stats = train_model(folder, direction)

@@ -1,4 +1,4 @@
-"""Translation backends: transformers (PyTorch) and CTranslate2, plus conversion and choice.
+"""Translation backends: transformers (PyTorch) and CTranslate2, and the choice between them.
 
 Both backends share one tokenizer through :class:`~interpreter.translate.loading.TextCodec`
 (the project's own, on sentencepiece and tokenizers), so for the same model and greedy
@@ -14,8 +14,6 @@ import inspect
 import json
 import logging
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,12 +30,8 @@ from interpreter.translate.loading import (
     corrupt_model_error,
     translate_nonempty,
 )
-from interpreter.translate.vmap import (
-    DEFAULT_FREQUENT_TOKENS,
-    VMAP_FILE,
-    has_vocabulary_map,
-    model_vocabulary_map,
-)
+from models.conversion import require_conversion_tools
+from models.vmap import has_vocabulary_map
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +72,7 @@ class TransformersBackend:
     ) -> None:
         check_model_folder(spec)
         converted = spec.ct2_path is not None and (Path(spec.ct2_path) / CT2_MODEL_FILE).is_file()
-        _require_conversion_tools(
+        require_conversion_tools(
             f"Running the translation model in {spec.path} on transformers"
             + ("" if converted else " (it has no CTranslate2 copy)")
         )
@@ -161,7 +155,7 @@ class CTranslate2Backend:
     float16 on CUDA. ``threads`` sets CTranslate2's intra-op threads per translation (0:
     :func:`default_threads`); ``inter_threads`` is how many translations may run at once,
     each with its own threads. ``use_vmap`` restricts the output layer to the conversion's
-    vocabulary map (:mod:`interpreter.translate.vmap`) when it has one. ``max_batch_size``
+    vocabulary map (:mod:`models.vmap`) when it has one. ``max_batch_size``
     > 0 lets CTranslate2 sort a batch by length and translate it in chunks of that size.
     """
 
@@ -270,20 +264,6 @@ class CTranslate2Backend:
         )
 
 
-def _require_conversion_tools(task: str) -> None:
-    """Raise a :class:`TranslationError` when ``task`` cannot run for want of torch or
-    transformers (an optional install), saying how to install them."""
-    from models.install import CONVERSION_INSTALL, CONVERSION_PACKAGES, missing_conversion_tools
-
-    missing = missing_conversion_tools()
-    if missing:
-        raise TranslationError(
-            f"{task} needs {' and '.join(CONVERSION_PACKAGES)}; this installation lacks "
-            f"{' and '.join(missing)}. Install them ({CONVERSION_INSTALL}), or use a model "
-            "converted to CTranslate2 on another machine (interpreter models export / import)."
-        )
-
-
 def _ct2_vocabulary(folder: Path) -> dict[str, int]:
     """Target token -> model id, from the vocabulary file of a CTranslate2 conversion.
 
@@ -305,65 +285,6 @@ def _ct2_vocabulary(folder: Path) -> dict[str, int]:
     for index, token in enumerate(tokens):
         ids.setdefault(token, index)
     return ids
-
-
-def convert_to_ctranslate2(
-    model_dir: Path,
-    out_dir: Path,
-    quantization: str = "int8",
-    force: bool = False,
-    vocabulary_map: bool = True,
-    frequent_tokens: int = DEFAULT_FREQUENT_TOKENS,
-) -> Path:
-    """Convert a transformers model folder to CTranslate2 in ``out_dir`` and return it.
-
-    The conversion is written to a temporary sibling folder and renamed into place, so a
-    failed conversion leaves nothing half-written. An existing ``out_dir`` is replaced only
-    with ``force=True``. With ``vocabulary_map``, an opus-mt model gets a vocabulary map
-    (``frequent_tokens`` always-candidates, see :mod:`interpreter.translate.vmap`), given
-    to the converter's ``vmap`` option; other families are converted without one.
-    """
-    model_dir, out_dir = Path(model_dir), Path(out_dir)
-    if not (model_dir / "config.json").is_file():
-        raise TranslationError(
-            f"Cannot convert {model_dir}: it is not a downloaded transformers model "
-            "(no config.json). Download the model first."
-        )
-    if out_dir.exists() and not force:
-        raise TranslationError(
-            f"{out_dir} already exists. Remove it or convert again with force=True."
-        )
-    _require_conversion_tools(f"Converting {model_dir} to CTranslate2")
-    from ctranslate2.converters import TransformersConverter
-
-    vmap = model_vocabulary_map(model_dir, frequent_tokens) if vocabulary_map else None
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    target = work / "model"
-    try:
-        vmap_file = str(vmap.write(work / VMAP_FILE)) if vmap is not None else None
-        TransformersConverter(str(model_dir)).convert(
-            str(target), vmap=vmap_file, quantization=quantization
-        )
-    except Exception as exc:  # converter errors are ValueError, OSError, RuntimeError...
-        shutil.rmtree(work, ignore_errors=True)
-        raise TranslationError(
-            f"Converting {model_dir} to CTranslate2 ({quantization}) failed: "
-            f"{type(exc).__name__}: {exc}"
-        ) from exc
-    old = work / "old"
-    if out_dir.exists():
-        out_dir.rename(old)
-    target.rename(out_dir)
-    shutil.rmtree(work, ignore_errors=True)
-    logger.info(
-        "converted %s to %s (%s, vocabulary map %s)",
-        model_dir,
-        out_dir,
-        quantization,
-        "yes" if has_vocabulary_map(out_dir) else "no",
-    )
-    return out_dir
 
 
 #: Backend classes by name, in the order tried when the preferred one is not possible.

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-
-class TranslationError(Exception):
-    """A user-facing translation problem: names the model, file or pair and what to do."""
+# Defined in the model store below the core, which raises it too; the core's name for it.
+from models.errors import TranslationError as TranslationError
 
 
 class TranslationCancelled(TranslationError):

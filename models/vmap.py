@@ -41,7 +41,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from interpreter.translate.base import TranslationError
+from models.errors import TranslationError
 
 logger = logging.getLogger(__name__)
 
