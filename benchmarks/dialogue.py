@@ -108,6 +108,8 @@ class Run:
     offset: float = 0.0
     latency_clock: str = ""  # "" when latencies are not meaningful
     notes: list[str] = field(default_factory=list)
+    #: CPU seconds the recognition took, all its threads together.
+    cpu_seconds: float | None = None
 
 
 def load_engine(threads: int, final_beam_size: int | None = None):
@@ -165,9 +167,11 @@ def run_fast(engine, path: Path) -> Run:
     clock = VirtualClock()
     recognizer = StreamingRecognizer(engine, LanguagePair.parse("fi-en"), clock=clock)
     recognizer.set_mode("auto")
-    started, counts = time.perf_counter(), server_counts(engine)
-    events = simulate(recognizer, clock, decode_file(path), count_compute=False)
+    audio = decode_file(path)
+    started, counts, cpu = time.perf_counter(), server_counts(engine), time.process_time()
+    events = simulate(recognizer, clock, audio, count_compute=False)
     run = Run("fast", [e.to_dict() for e in events], time.perf_counter() - started)
+    run.cpu_seconds = time.process_time() - cpu
     return note_server(run, engine, counts)
 
 
@@ -176,12 +180,21 @@ def run_realtime(engine, path: Path, threads: int) -> Run:
 
     settings = ListenSettings(pair="fi-en", replay=path, speed=1.0, threads=threads)
     session = build_listening_session(settings, engine=engine)
-    started, counts = time.perf_counter(), server_counts(engine)
+    started, counts, cpu = time.perf_counter(), server_counts(engine), time.process_time()
     session.pipeline.start()
     assert session.pipeline.events is not None
     events = [e.to_dict() for e in session.pipeline.events]
     run = Run("realtime", events, time.perf_counter() - started, latency_clock="pipeline")
+    run.cpu_seconds = time.process_time() - cpu
     return note_server(run, engine, counts)
+
+
+def children_cpu_seconds() -> float:
+    """User and system CPU seconds of the finished child processes."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run_mic(path: Path, duration: float, threads: int, workdir: Path) -> Run:
@@ -189,6 +202,7 @@ def run_mic(path: Path, duration: float, threads: int, workdir: Path) -> Run:
     from pulse import start_pulse_server
 
     server = start_pulse_server(workdir / "pulse")
+    cpu_before, cpu = children_cpu_seconds(), None
     lines: list[tuple[float, str]] = []
     changed = threading.Condition()
     listening = threading.Event()
@@ -236,6 +250,8 @@ def run_mic(path: Path, duration: float, threads: int, workdir: Path) -> Run:
                 changed.wait(timeout=5 - idle)
         process.send_signal(signal.SIGINT)
         process.wait(60)
+        # The listener's CPU time (and paplay's, a few per cent of a second).
+        cpu = children_cpu_seconds() - cpu_before
         for reader in readers:
             reader.join(10)
     finally:
@@ -249,6 +265,7 @@ def run_mic(path: Path, duration: float, threads: int, workdir: Path) -> Run:
         record["read_at"] = read_at - started
         events.append(record)
     run = Run("mic", events, time.monotonic() - started, latency_clock="read_at")
+    run.cpu_seconds = cpu
     if process.returncode not in (0, -signal.SIGINT):
         run.notes.append(f"listener exit status {process.returncode}")
     return run
@@ -410,25 +427,29 @@ def summarise(scored: dict[str, Any], offline: dict[int, str], run: Run) -> dict
     return summary
 
 
-def run_offline(model_path: Path, threads: int, clips) -> dict[int, str]:
-    """Plain faster-whisper on each turn cut at its true bounds, told the language."""
+def run_offline(model_path: Path, threads: int, clips) -> tuple[dict[int, str], float]:
+    """Plain faster-whisper on each turn cut at its true bounds, told the language; the
+    texts, and the CPU seconds transcribing took."""
     from faster_whisper import WhisperModel
 
     from interpreter.audio.replay import decode_file
 
     model = WhisperModel(str(model_path), device="cpu", compute_type="int8", cpu_threads=threads)
     texts = {}
+    cpu = 0.0
     audio_by_path: dict[Path, Any] = {}
     for path, turn in clips:
         if path not in audio_by_path:
             audio_by_path[path] = decode_file(path)
         audio = audio_by_path[path]
         end = turn.end + OFFLINE_TAIL_SECONDS
+        started = time.process_time()
         parts, _ = model.transcribe(
             audio[int(turn.start * 16000) : int(end * 16000)], language=turn.lang
         )
         texts[turn.index] = " ".join(p.text.strip() for p in parts)
-    return texts
+        cpu += time.process_time() - started
+    return texts, cpu
 
 
 def run_clips(engine, turns_alone) -> tuple[Run, dict[str, Any]]:
@@ -487,6 +508,13 @@ def print_table(summaries: dict[str, dict[str, Any]], runs: dict[str, Run]) -> N
         for note in run.notes:
             print(f"{name}: {note}")
         print(f"{name}: {run.wall_seconds:.1f} s wall")
+        figures = summaries[name]["all"]
+        if "offline_cpu_seconds" in figures:
+            streaming, offline = figures["cpu_seconds"], figures["offline_cpu_seconds"]
+            print(
+                f"{name}: recognition {streaming:.1f} CPU s, offline on the same turns "
+                f"{offline:.1f} CPU s ({streaming / offline:.2f}x)"
+            )
 
 
 def print_problems(name: str, scored: dict[str, Any], offline: dict[int, str]) -> None:
@@ -556,9 +584,13 @@ def main() -> int:
     if server_process is not None:
         server_process.stop()
     print("running offline ...", flush=True)
-    offline = run_offline(engine.model_path, args.threads, [(material.path, t) for t in turns])
+    offline, offline_cpu = run_offline(
+        engine.model_path, args.threads, [(material.path, t) for t in turns]
+    )
     clip_turns = [(a.path, a.turns[0]) for a in alone]
-    offline_alone = run_offline(engine.model_path, args.threads, clip_turns) if alone else {}
+    offline_alone: dict[int, str] = {}
+    if alone:
+        offline_alone, _ = run_offline(engine.model_path, args.threads, clip_turns)
     summaries = {}
     for name, run in runs.items():
         if name != "clips":
@@ -566,6 +598,9 @@ def main() -> int:
         summaries[name] = summarise(
             scored[name], offline_alone if name == "clips" else offline, run
         )
+        if name != "clips" and run.cpu_seconds is not None:
+            summaries[name]["all"]["cpu_seconds"] = run.cpu_seconds
+            summaries[name]["all"]["offline_cpu_seconds"] = offline_cpu
     print_table(summaries, runs)
     for name in runs:
         print_problems(name, scored[name], offline_alone if name == "clips" else offline)
