@@ -210,6 +210,10 @@ def test_the_commands_refuse_a_pair_the_city_does_not_allow(tmp_path, monkeypatc
     assert run_main(monkeypatch, config, "translate", "--from", "ru", "--to", "fi", "x") == 2
     error = capsys.readouterr().err
     assert "ru-fi is not allowed" in error and str(config) in error
+    # A phrase run tests what a desk would do, so the same list holds for it.
+    assert run_main(monkeypatch, config, "phrases", "run", "fi-ru-customer-service") == 2
+    error = capsys.readouterr().err
+    assert "fi-ru is not allowed" in error and str(config) in error
 
 
 def test_a_default_list_does_not_limit_the_commands(tmp_path, monkeypatch, capsys):

@@ -367,3 +367,22 @@ def test_every_tab_string_is_translated(tmp_path: Path) -> None:
     for language in ("fi", "sv"):
         catalogue = ui_dir / "i18n" / f"tester_{language}.ts"
         assert needed <= messages(catalogue, finished_only=True), language
+
+
+def test_only_the_pairs_the_city_allows_are_offered(qtbot, tmp_path: Path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("ui_language", "en")
+    path = write_set(tmp_path)
+    for allowed, offered in ((("fi-sv", "fi-en"), ["fi-en"]), (("fi-sv",), [])):
+        widget = tester_tab.TesterTab(settings, allowed_pairs=allowed)
+        qtbot.addWidget(widget)
+        with qtbot.waitSignal(widget.set_loaded, timeout=FILE_TIMEOUT_MS):
+            widget.load_set(str(path))
+        pairs = [widget.pair_combo.itemText(i) for i in range(widget.pair_combo.count())]
+        assert pairs == offered
+        assert widget.run_button.isEnabled() == bool(offered)
+        if not offered:
+            assert "none of its language pairs is allowed on this desk (fi-sv)" in (
+                widget.status.text()
+            )
+        widget.shutdown()

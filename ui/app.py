@@ -60,7 +60,8 @@ class Desk:
         """Add the phrase-set Tester tab to the staff window; its threads stop with it."""
         from ui.tester_tab import TesterTab
 
-        tab = TesterTab(store, self.staff)
+        central = self.controller.settings.central
+        tab = TesterTab(store, self.staff, allowed_pairs=central.locked_pairs())
         self.staff.add_tab(tab, tab.title())
         self.staff.closing.connect(tab.shutdown)
         return tab

@@ -70,8 +70,11 @@ class TesterTab(RunFilesMixin, QWidget):
         parent: QWidget | None = None,
         *,
         player: AudioPlayer | None = None,
+        allowed_pairs: tuple[str, ...] = (),
     ) -> None:
         super().__init__(parent)
+        #: The city's locked pairs (empty: no limit): a run tests what a desk may do.
+        self.allowed_pairs = allowed_pairs
         install_tester_translation(settings)  # before any string is translated
         self.settings = TesterSettings(settings)
         self.phrase_set = None
@@ -251,6 +254,8 @@ class TesterTab(RunFilesMixin, QWidget):
         self.settings.phrase_set = str(phrase_set.path)
         self._show_in_combo(phrase_set.path)
         pairs = [f"fi-{lang}" for lang in phrase_set.languages if lang != "fi"]
+        if self.allowed_pairs:
+            pairs = [pair for pair in pairs if pair in self.allowed_pairs]
         self.controls.set_pairs(pairs, self.settings.pair)
         self._pair_chosen(self.pair_combo.currentText())
         self._replace_results([], {})
@@ -261,6 +266,12 @@ class TesterTab(RunFilesMixin, QWidget):
                 phrase_set.name, len(phrase_set.phrases), review
             )
         )
+        if not pairs:
+            self.status.setText(
+                self.tr("{0}: none of its language pairs is allowed on this desk ({1}).").format(
+                    phrase_set.name, ", ".join(self.allowed_pairs)
+                )
+            )
         self._update_controls()
         self.set_loaded.emit(phrase_set)
 
@@ -314,7 +325,7 @@ class TesterTab(RunFilesMixin, QWidget):
         )
 
     def start_run(self, resume: bool = False) -> None:
-        if self.phrase_set is None or self._running:
+        if self.phrase_set is None or self._running or not self.pair_combo.currentText():
             return
         self._remember_models()
         earlier = self._snapshot() if resume and self.run is not None else None
@@ -415,7 +426,7 @@ class TesterTab(RunFilesMixin, QWidget):
         )
         self.controls.set_state(
             running=self._running,
-            has_set=self.phrase_set is not None,
+            has_set=self.phrase_set is not None and bool(self.pair_combo.currentText()),
             has_run=self.run is not None,
             resumable=resumable,
         )

@@ -131,6 +131,17 @@ def _default_pair(phrase_set: PhraseSet) -> str:
     return f"fi-{others[0]}"
 
 
+def _check_allowed(pair: str) -> None:
+    """A phrase run tests what a desk would do: a pair the city's configuration does not
+    allow on its desks is refused here too."""
+    from interpreter.central_config import load_central_config
+
+    try:
+        load_central_config().check_pair(pair)
+    except ValueError as exc:  # the refusal, or a broken file: both name the file
+        raise PhrasesError(str(exc)) from exc
+
+
 def _options(args: argparse.Namespace, phrase_set: PhraseSet):
     from interpreter.phrases.runner import REAL_TIME, RunOptions
     from interpreter.phrases.tts import TtsOptions
@@ -147,8 +158,10 @@ def _options(args: argparse.Namespace, phrase_set: PhraseSet):
     speed = REAL_TIME if args.speed is None else args.speed
     if speed < 0:
         raise PhrasesError("--speed must be 0 (as fast as possible) or a positive factor")
+    pair = args.pair or _default_pair(phrase_set)
+    _check_allowed(pair)
     return RunOptions(
-        pair=args.pair or _default_pair(phrase_set),
+        pair=pair,
         audio=args.audio,
         asr_model=args.asr_model,
         mt_models=parse_model_assignments(args.mt_model),

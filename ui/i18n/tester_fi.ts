@@ -305,6 +305,10 @@
         <translation>{0}: {1} fraasia. {2}</translation>
     </message>
     <message>
+        <source>{0}: none of its language pairs is allowed on this desk ({1}).</source>
+        <translation>{0}: mikään sen kieliparista ei ole sallittu tällä palvelupisteellä ({1}).</translation>
+    </message>
+    <message>
         <source>Loading models…</source>
         <translation>Ladataan malleja…</translation>
     </message>

@@ -305,6 +305,10 @@
         <translation>{0}: {1} fraser. {2}</translation>
     </message>
     <message>
+        <source>{0}: none of its language pairs is allowed on this desk ({1}).</source>
+        <translation>{0}: inget av dess språkpar är tillåtet vid den här disken ({1}).</translation>
+    </message>
+    <message>
         <source>Loading models…</source>
         <translation>Läser in modeller…</translation>
     </message>
