@@ -26,8 +26,10 @@ class Player:
         self.closed = False
         self._cond = threading.Condition()
 
-    def play(self, synthesis: Synthesis, key: object = None) -> None:
+    def play(self, synthesis: Synthesis, key: object = None, stops: int | None = None) -> None:
         with self._cond:
+            if stops is not None and stops != self.stops:
+                return  # a stop overtook the piece, as the real player drops it
             self.played.append((key, len(synthesis.samples)))
             self._cond.notify_all()
         if self.on_started is not None:

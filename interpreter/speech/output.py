@@ -228,6 +228,7 @@ class SpeechOutput:
                 return  # queued before a stop(): never said
         engine = self.voices.engine(job.lang)
         for index, chunk in enumerate(speech_chunks(job.text, job.lang)):
+            stops = self.player.stops  # before the check: a stop after it drops the chunk
             synthesis = engine.synthesize(chunk)
             with self._lock:
                 if generation != self._generation:
@@ -235,7 +236,7 @@ class SpeechOutput:
                 key = (job.key, index)
                 if index == 0:
                     self._pending[job.key] = (job, generation, engine.name)
-            self.player.play(synthesis, key=key)
+            self.player.play(synthesis, key=key, stops=stops)
 
     def _on_chunk_started(self, key: object, heard_at: float) -> None:
         """From the player: a chunk's first sample is heard (the first chunk counts)."""

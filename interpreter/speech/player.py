@@ -82,15 +82,27 @@ class AudioPlayer:
         self._closer: threading.Thread | None = None
         self._failed = False
         self._heard_until = 0.0  # clock time the last queued sample is heard
+        #: How often stop() was called: a piece decided before a stop is not queued after it.
+        self._stops = 0
 
     # -- any thread ----------------------------------------------------------------------
-    def play(self, synthesis: Synthesis, key: object = None) -> None:
+    @property
+    def stops(self) -> int:
+        """How many times :meth:`stop` was called (pass it to :meth:`play`)."""
+        with self._lock:
+            return self._stops
+
+    def play(self, synthesis: Synthesis, key: object = None, stops: int | None = None) -> None:
         """Queue ``synthesis``; opens the device when it is not open. Raises
-        :class:`SpeechError` when the device cannot be opened."""
+        :class:`SpeechError` when the device cannot be opened. With ``stops`` (the value of
+        :attr:`stops` when the piece was decided on), a piece that a :meth:`stop` has
+        overtaken meanwhile is dropped: a barge-in is never followed by more speech."""
         with self._stream_lock:
             self._ensure_stream(synthesis.rate)
             samples = _resample(synthesis.samples, synthesis.rate, self._rate)
             with self._lock:
+                if stops is not None and stops != self._stops:
+                    return
                 self._queue.append(_Item(key, samples))
                 self._idle_since = None
                 self._lock.notify_all()
@@ -98,6 +110,7 @@ class AudioPlayer:
     def stop(self) -> None:
         """Silence at once: everything queued is dropped (barge-in, next client)."""
         with self._lock:
+            self._stops += 1
             self._queue.clear()
             self._lock.notify_all()
 
@@ -261,14 +274,15 @@ class AudioPlayer:
                 return
             if not self._queue:
                 self._lock.notify_all()
-        out[:filled] *= self.volume
-        with self._lock:
+            out[:filled] *= self.volume
             self._heard_until = heard_at + filled / self._rate
-        if self.gate is not None:
-            block = out[:filled]
-            self.gate.note_played(
-                heard_at, filled / self._rate, float(np.dot(block, block)) / filled
-            )
+            if self.gate is not None:
+                # Under the lock: once stop() has returned, every block that will still be
+                # heard has been counted, so a barge-in knows where the app's speech ended.
+                block = out[:filled]
+                self.gate.note_played(
+                    heard_at, filled / self._rate, float(np.dot(block, block)) / filled
+                )
         if self.on_started is not None:
             for key, at in started:
                 self.on_started(key, at)
