@@ -304,9 +304,15 @@ class GatedSource:
                 self._released_from = max(self._held_from, onset - preroll)
                 self._released_after = self.gate.barge_in()
                 return
-            # A frame well above the expected echo may be someone starting to talk: it
-            # must not teach the gate that the echo is that loud.
-            if echo > floor and 0.0 < mic <= learn_ceiling * self.gate.coupling * echo:
+            # A frame well above the expected echo may be someone starting to talk, and so
+            # may any frame while the microphone keeps rising above it: neither may teach
+            # the gate that the echo is that loud (the voice would raise its own bar).
+            rising = self._rise_from is not None
+            if (
+                echo > floor
+                and not rising
+                and 0.0 < mic <= learn_ceiling * self.gate.coupling * echo
+            ):
                 self.gate.learn_coupling(mic / echo)
 
     def _note_rise(self, position: int, above: bool) -> None:
