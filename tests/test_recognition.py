@@ -242,3 +242,21 @@ def test_a_decode_gets_its_whole_token_budget(whisper_base_dir, finnish_clips):
     hypothesis = engine.decode(engine.encode(audio), "fi")
     produced = len(tokenizer.encode(" " + hypothesis.text))
     assert produced >= budget - 3, (produced, budget)
+
+
+def test_feature_extraction_keeps_blas_to_one_thread(whisper_engine, monkeypatch):
+    """numpy's BLAS threads spin for about 0.1 s after each product they were woken for:
+    at every encoder step that was a core's worth of CPU taken from the decoders."""
+    from threadpoolctl import threadpool_info
+
+    extract = whisper_engine._model.feature_extractor
+    seen: list[int] = []
+
+    def recording(audio):
+        seen.extend(pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas")
+        return extract(audio)
+
+    monkeypatch.setattr(whisper_engine._model, "feature_extractor", recording)
+    encoded = whisper_engine.encode(np.zeros(16_000, dtype=np.float32))
+    assert encoded.audio_seconds == 1.0
+    assert seen and set(seen) == {1}

@@ -124,6 +124,7 @@ class WhisperEngine:
         )
         self.load_seconds = time.perf_counter() - started
         self.model_path = Path(model_path)
+        self._blas = _blas_threads()
         self._tokenizers: dict[str, object] = {}
         logger.info(
             "Loaded Whisper from %s on %s/%s (%d workers, %d threads) in %.2f s",
@@ -167,7 +168,8 @@ class WhisperEngine:
         started = time.perf_counter()
         audio_seconds = len(audio) / SAMPLE_RATE
         window = self.window_seconds(audio_seconds)
-        features = self._model.feature_extractor(audio.astype(np.float32, copy=False))
+        with self._blas.limit(limits=1, user_api="blas"):
+            features = self._model.feature_extractor(audio.astype(np.float32, copy=False))
         features = pad_or_trim(features, int(window * _FRAMES_PER_SECOND))
         output = self._model.encode(features)
         return Encoded(output, audio_seconds, window, time.perf_counter() - started)
@@ -375,6 +377,16 @@ class PendingHypothesis:
     def retry(self, beam_size: int) -> PendingHypothesis:
         """The same decode again with another beam size."""
         return PendingHypothesis(self._engine, self._request, beam_size)
+
+
+def _blas_threads():
+    """numpy's BLAS thread pool, to run the feature extractor's small matrix products on
+    one thread. Woken for them, OpenBLAS's other threads spin for about 0.1 s after
+    every call: a core's worth of CPU for every encoder step, taken from the decoders
+    and translation, for no gain in speed (docs/benchmarks.md)."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def _compression(text: str) -> float:
