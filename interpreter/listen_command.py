@@ -6,6 +6,7 @@ import argparse
 import json
 import signal
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from interpreter.cli_common import NO_VMAP_HELP, UserError, central_limits
@@ -61,6 +62,14 @@ def add_listen_arguments(parser: argparse.ArgumentParser) -> None:
         help="also translate tentative text, at most every SECONDS per utterance (default off)",
     )
     parser.add_argument(
+        "--hold-openings",
+        type=float,
+        metavar="SECONDS",
+        help="an utterance's first words wait for the speech after them while their "
+        "language is uncertain, if at most SECONDS long (default 3; 0 commits them at "
+        "the first pause: faster, but a greeting may be committed in the wrong language)",
+    )
+    parser.add_argument(
         "--threads",
         type=int,
         default=0,
@@ -88,6 +97,17 @@ def add_listen_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-server-asr", action="store_true", help="recognise speech on this PC only"
     )
+
+
+def _streaming_options(args: argparse.Namespace):
+    from interpreter.streaming import StreamingOptions
+
+    options = StreamingOptions(overlap_decodes=True)
+    if args.hold_openings is None:
+        return options
+    if args.hold_openings < 0:
+        raise UserError(f"--hold-openings must be 0 or more seconds, not {args.hold_openings}.")
+    return replace(options, weak_opening_seconds=args.hold_openings)
 
 
 def run_listen(args: argparse.Namespace) -> int:
@@ -122,6 +142,7 @@ def run_listen(args: argparse.Namespace) -> int:
             tentative_translation_seconds=args.translate_tentative,
             translation_vmap=not args.no_vmap,
             server=_server_config(args),
+            streaming=_streaming_options(args),
         )
         speech, gate = build_listen_speech(args, live=args.replay is None)
         on_event = events.put

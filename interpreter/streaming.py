@@ -71,6 +71,11 @@ class StreamingOptions:
     #: turn change, decoded in the other language) is decoded again with what follows,
     #: up to this much of it; it is dropped only past that.
     max_unread_seconds: float = 3.0
+    #: An utterance's first words are not committed at a pause while their language is
+    #: a weak guess and they are at most this long ("Okay.", "Kiitos."): the speech
+    #: after the pause is decoded with them and decides their language too. At the end
+    #: of the utterance they are committed whatever the evidence. 0: never held.
+    weak_opening_seconds: float = 3.0
     #: Let a tentative update run on one of the engine's workers while the recognizer
     #: goes on listening, so a pause is committed at once on the other worker instead
     #: of after the update. Live sessions want this; a deterministic replay does not.

@@ -74,6 +74,12 @@ def test_missing_replay_file_is_named(tmp_path: Path):
     assert_one_line_error(run_cli("listen", "--replay", str(missing)), str(missing))
 
 
+def test_negative_hold_of_openings_is_refused(finnish_clips):
+    path, _ = finnish_clips[0]
+    result = run_cli("listen", "--replay", str(path), "--hold-openings", "-1")
+    assert_one_line_error(result, "--hold-openings", "-1")
+
+
 def test_unsupported_file_is_named(tmp_path: Path):
     bogus = tmp_path / "notes.wav"
     bogus.write_text("this is not audio\n")

@@ -11,10 +11,12 @@ from itertools import pairwise
 from pathlib import Path
 
 import dialogue
+import numpy as np
 import pytest
 import speech
 from asr_helpers import StreamResult, padded, stream_audio
 
+from interpreter.audio.base import SAMPLE_RATE
 from interpreter.audio.replay import decode_file
 from interpreter.events import (
     CommittedText,
@@ -25,6 +27,7 @@ from interpreter.events import (
     UtteranceEnded,
 )
 from interpreter.repetition import has_loop
+from interpreter.streaming import StreamingOptions
 
 pytestmark = pytest.mark.slow
 
@@ -258,3 +261,60 @@ def test_short_finnish_answers_after_english_are_finnish(whisper_engine, tmp_pat
     # in English ("No niin." as "No need.", "Ymmärrän." as "film") or is not heard as an
     # utterance of its own ("Joo.", "Niin.").
     assert answers.count("fi") >= 6, (answers, heard)
+
+
+def _speech_only(path: Path) -> np.ndarray:
+    """A clip cut to its speech, so the gaps between turns are exactly the ones set."""
+    clip = decode_file(path)
+    bounds = speech.speech_bounds(clip)
+    assert bounds is not None, path
+    return clip[int(bounds[0] * SAMPLE_RATE) : int(bounds[1] * SAMPLE_RATE)]
+
+
+def test_a_weak_opening_waits_for_the_words_after_it(whisper_engine, tmp_path, require_speech):
+    """An "Okay." or "Yes." 0.45 s before the rest of its turn is not committed at that
+    pause while its language is a weak guess: the words after it are decoded with it, and
+    everything the turn commits is in its language."""
+    require_speech("finnish", "english")
+    turns = [
+        ("fi", "lj", ["Hyvää huomenta, miten voin auttaa?"]),
+        ("en", "de", ["Okay.", "Is it a problem if I come back tomorrow?"]),
+        ("fi", "mv", ["Lomake on nyt valmis, ja lähetän sen tänään."]),
+        ("en", "en-gb", ["Yes.", "That is fine, I will wait for the letter."]),
+    ]
+    audio, continuations = [np.zeros(SAMPLE_RATE, np.float32)], []
+    for turn, (lang, voice, parts) in enumerate(turns):
+        for part, text in enumerate(parts):
+            out = tmp_path / f"t{turn}-{part}.wav"
+            if lang == "fi":
+                path = speech.synthesize_finnish(text, voice, out)
+            else:
+                path = speech.synthesize_english(text, out, voice=voice)
+            if part == 1:
+                continuations.append(sum(map(len, audio)) / SAMPLE_RATE)
+            audio += [_speech_only(path), np.zeros(int(0.45 * SAMPLE_RATE), np.float32)]
+        audio[-1] = np.zeros(int(1.3 * SAMPLE_RATE), np.float32)
+    audio = np.concatenate(audio)
+
+    def first_commits(options: StreamingOptions) -> tuple[StreamResult, list[float]]:
+        result = stream_audio(whisper_engine, audio, options=options)
+        firsts = []
+        for start in continuations:
+            holder = next(e for e in result.ended if e.audio_start <= start < e.speech_end)
+            firsts.append(
+                min(e.audio_end for e in result.committed if e.utterance_id == holder.utterance_id)
+            )
+        return result, firsts
+
+    held, held_firsts = first_commits(StreamingOptions())
+    _, eager_firsts = first_commits(StreamingOptions(weak_opening_seconds=0.0))
+    assert held.recognizer.stats.openings_held >= 2
+    print(f"\nfirst commits: held {held_firsts}, eager {eager_firsts}; rest {continuations}")
+    # Without the hold the openings are committed at their pause, before the rest is said;
+    # with it, only once some of the rest is heard.
+    pairs = list(zip(continuations, eager_firsts, held_firsts, strict=True))
+    assert all(eager <= rest for rest, eager, _ in pairs)
+    assert all(held >= rest + 0.5 for rest, _, held in pairs)
+    ended = {e.utterance_id: e for e in held.ended if e.text}
+    assert [e.lang for e in ended.values()] == [lang for lang, _, _ in turns]
+    assert all(e.lang == ended[e.utterance_id].lang for e in held.committed)

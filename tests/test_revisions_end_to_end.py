@@ -2,9 +2,11 @@
 
 Two staff answers after English open with a Finnish word that Whisper base reads as
 English even once its detector's lean is taken off ("No niin." as "No need.",
-"Ymmärrän." as an English phrase); the Finnish that follows 0.45 s later proves them
-wrong, and the whole utterance is recognised again in Finnish. Replayed as fast as
-possible the file reaches the core at once, so the same revisions happen on every run.
+"Ymmärrän." as an English phrase). By default such an opening waits for the words after
+it; here it is committed at its pause (``--hold-openings 0``), so the Finnish that
+follows 0.45 s later proves it wrong, and the whole utterance is recognised again in
+Finnish. Replayed as fast as possible the file reaches the core at once, so the same
+revisions happen on every run.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import speech
 from cli_helpers import listen_events
 from trained_marian import trained_marian_en_fi, trained_marian_fi_en  # noqa: F401
 from ui_helpers import clipped_texts, make_desk
+
+from interpreter.streaming import StreamingOptions
 
 pytestmark = pytest.mark.slow
 
@@ -64,6 +68,8 @@ def test_revised_events_in_the_jsonl_stream(
         str(opener_dialogue),
         "--pair",
         "fi-en",
+        "--hold-openings",
+        "0",
         *_mt_args(trained_marian_fi_en, trained_marian_en_fi),
     )
     revised = [e for e in events if e["type"] == "revised"]
@@ -108,6 +114,7 @@ def test_revisions_in_both_windows_and_the_export(
         "compute_device": "cpu",
         "replay": opener_dialogue,
         "speed": 0.0,
+        "streaming": StreamingOptions(overlap_decodes=True, weak_opening_seconds=0.0),
     }
     desk = make_desk(qtbot, tmp_path, base_options=options)
     desk.show()

@@ -81,7 +81,7 @@ class TurnHandling:
         if utt is None:
             return []
         if boundary.kind is BoundaryKind.PAUSE:
-            return self._commit_through(utt, boundary.speech_end, boundary.sample)
+            return self._commit_through(utt, boundary.speech_end, boundary.sample, pause=True)
         events = self._commit_through(utt, boundary.speech_end, boundary.sample)
         # The speech after a pause may have turned out to be the other side's turn.
         utt = self._utterance or utt
@@ -112,8 +112,13 @@ class TurnHandling:
         text_log.debug("utterance %d: %s", utt.id, text)
         return ended
 
-    def _commit_through(self, utt: Utterance, speech_end: int, position: int) -> list[Event]:
-        """Commit every word spoken up to ``speech_end`` (a pause or the end)."""
+    def _commit_through(
+        self, utt: Utterance, speech_end: int, position: int, pause: bool = False
+    ) -> list[Event]:
+        """Commit every word spoken up to ``speech_end`` (a pause or the end).
+
+        At a ``pause``, an utterance's opening words whose language is still a weak
+        guess are held instead (see :meth:`_holds_opening`)."""
         if utt.committed_through >= speech_end:
             return []
         end = max(speech_end, min(position, self._buffer_start + len(self._buffer)))
@@ -140,6 +145,14 @@ class TurnHandling:
             logger.info("dropped a known silence phrase (utterance %d)", utt.id)
             text_log.debug("silence phrase dropped: %s", " ".join(tail))
             credible, tail = False, []
+        if pause and credible and tail and self._holds_opening(utt, speech_end):
+            # Shown as they are; decoded again with what follows, and committed once the
+            # language is settled or the utterance ends.
+            utt.hypothesis_speech_end = speech_end
+            utt.tail = tail
+            self.stats.openings_held += 1
+            logger.debug("utterance %d: opening held, language unsettled", utt.id)
+            return events
         utt.committed_through = speech_end
         utt.hypothesis_speech_end = speech_end
         utt.tail = []
@@ -171,6 +184,22 @@ class TurnHandling:
         if events:
             events += self._tentative(utt, "", position, speech_end)
         return events
+
+    def _holds_opening(self, utt: Utterance, speech_end: int) -> bool:
+        """Whether the words before this pause are an opening too weak to commit.
+
+        A greeting, "yes" or "okay" alone rarely tells the pair's languages apart, and
+        committed in the wrong one it would reach the client's screen. Nothing of the
+        utterance is committed yet, the language is a weak guess, and the speech is
+        short: then the speech that follows the pause is decoded together with it.
+        """
+        if self._mode != AUTO or utt.commit.committed:
+            return False
+        decision = utt.decision
+        if decision is None or not decision.fallback:
+            return False
+        limit = self.options.weak_opening_seconds * SAMPLE_RATE
+        return speech_end - utt.audio_from <= limit
 
     def _whole_reading(self, utt: Utterance, end: int) -> list[str] | None:
         """The whole utterance decoded in the language the evidence now favours."""
