@@ -99,15 +99,14 @@ def add_listen_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _streaming_options(args: argparse.Namespace):
-    from interpreter.streaming import StreamingOptions
-
-    options = StreamingOptions(overlap_decodes=True)
+def _hold_openings(args: argparse.Namespace, settings):
+    """``settings`` with ``--hold-openings`` applied to its streaming options."""
     if args.hold_openings is None:
-        return options
+        return settings
     if args.hold_openings < 0:
         raise UserError(f"--hold-openings must be 0 or more seconds, not {args.hold_openings}.")
-    return replace(options, weak_opening_seconds=args.hold_openings)
+    streaming = replace(settings.streaming, weak_opening_seconds=args.hold_openings)
+    return replace(settings, streaming=streaming)
 
 
 def run_listen(args: argparse.Namespace) -> int:
@@ -142,8 +141,8 @@ def run_listen(args: argparse.Namespace) -> int:
             tentative_translation_seconds=args.translate_tentative,
             translation_vmap=not args.no_vmap,
             server=_server_config(args),
-            streaming=_streaming_options(args),
         )
+        settings = _hold_openings(args, settings)
         speech, gate = build_listen_speech(args, live=args.replay is None)
         on_event = events.put
         if speech is not None:
