@@ -263,7 +263,7 @@ class StreamingRecognizer(TurnHandling):
         hypothesis = self.engine.complete(pending.hypothesis)
         utt.tentative_seconds = max(0.0, self._clock() - pending.started_at)
         self._decoder.count(utt, pending.encoded, pending.lang, hypothesis, final=False)
-        utt.no_speech_probs.append(hypothesis.no_speech_prob)
+        self._note_noise(utt, hypothesis)
         events: list[Event] = []
         if self._credible(utt) and self._turn_change(utt, final=False) == "split":
             events += self._split(utt, speech_end)
@@ -328,7 +328,7 @@ class StreamingRecognizer(TurnHandling):
         lang = language or utt.decision.lang
         hypothesis = self._decoder.decode(utt, encoded, lang, final, bare=whole or bare)
         if not whole:
-            utt.no_speech_probs.append(hypothesis.no_speech_prob)
+            self._note_noise(utt, hypothesis)
         return hypothesis
 
     def _encode(self, utt: Utterance, end: int, whole: bool = False) -> Encoded:
@@ -370,11 +370,10 @@ class StreamingRecognizer(TurnHandling):
         return [self._event(TentativeText, utt, text, audio_end, speech_end)]
 
     def _credible(self, utt: Utterance) -> bool:
-        """Whether the utterance sounds like speech to Whisper, over all its decodes."""
-        if not utt.no_speech_probs:
-            return False
-        limit = self.engine.options.guards.utterance_no_speech_threshold
-        return float(np.median(utt.no_speech_probs)) <= limit
+        """Whether the utterance sounds like speech to Whisper: not most of its decodes
+        sound like noise (one decode alone is too easily swayed either way)."""
+        votes = utt.noise_votes
+        return bool(votes) and 2 * sum(votes) <= len(votes)
 
     def _event(self, kind, utt: Utterance, text: str, audio_end: int, speech_end: int):
         decision = utt.decision

@@ -41,7 +41,7 @@ SPEECH_BELOW_PEAK_DB = 30.0
 RECIPE_VERSION = 1
 
 FinnishVoice = Literal["lj", "mv"]
-NoiseKind = Literal["silence", "low_noise", "babble"]
+NoiseKind = Literal["silence", "low_noise", "brown_noise", "babble"]
 Command = list[str | Path]
 
 #: Customer-service desk sentences, each about 3-5 s with the Festival voices.
@@ -388,13 +388,14 @@ def build_conversation(
 
 
 #: Default RMS level of each noise kind, dBFS.
-NOISE_LEVELS_DBFS = {"silence": -120.0, "low_noise": -50.0, "babble": -40.0}
+NOISE_LEVELS_DBFS = {"silence": -120.0, "low_noise": -50.0, "brown_noise": -45.0, "babble": -40.0}
 
 
-def _pink_noise(count: int, rng: np.random.Generator) -> np.ndarray:
+def _coloured_noise(count: int, rng: np.random.Generator, exponent: float) -> np.ndarray:
+    """Noise whose power falls as 1/f**exponent: 1 pink (-3 dB per octave), 2 brown."""
     spectrum = np.fft.rfft(rng.standard_normal(count))
     frequencies = np.fft.rfftfreq(count, 1.0 / SAMPLE_RATE)
-    spectrum[1:] /= np.sqrt(frequencies[1:])  # 1/f power: -3 dB per octave
+    spectrum[1:] /= frequencies[1:] ** (exponent / 2)
     spectrum[0] = 0.0
     return np.fft.irfft(spectrum, count)
 
@@ -434,11 +435,13 @@ def make_noise(
       the level meter must show its floor.
     * ``low_noise``: pink noise at about -50 dBFS RMS, like a quiet office and a microphone's
       own hiss. Voice activity detection must stay off; a level meter shows it.
+    * ``brown_noise``: noise with most of its power below a few hundred hertz, at about
+      -45 dBFS RMS, like ventilation or traffic rumble.
     * ``babble``: several time-reversed, heavily low-passed real voices mixed at about
       -40 dBFS RMS, like murmur from the waiting room: speech-like spectrum and rhythm,
       but no words. VAD may fire; the recogniser must not invent text from it.
 
-    ``level_dbfs`` overrides the RMS level of ``low_noise`` and ``babble``.
+    ``level_dbfs`` overrides the RMS level of every kind but ``silence``.
     """
     if kind not in NOISE_LEVELS_DBFS:
         raise ValueError(f"unknown noise kind {kind!r}; use one of {sorted(NOISE_LEVELS_DBFS)}")
@@ -447,7 +450,11 @@ def make_noise(
     if kind == "silence" or count == 0:
         samples = np.zeros(count)
     else:
-        samples = _pink_noise(count, rng) if kind == "low_noise" else _babble(count, rng)
+        exponents = {"low_noise": 1.0, "brown_noise": 2.0}
+        if kind in exponents:
+            samples = _coloured_noise(count, rng, exponents[kind])
+        else:
+            samples = _babble(count, rng)
         target = NOISE_LEVELS_DBFS[kind] if level_dbfs is None else level_dbfs
         rms = float(np.sqrt(np.mean(np.square(samples))))
         samples = samples * (10.0 ** (target / 20.0) / max(rms, 1e-12))

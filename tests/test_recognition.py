@@ -113,13 +113,39 @@ def test_finish_keeps_speech_without_trailing_silence(whisper_engine, finnish_cl
     assert len(result.text.split()) >= 3
 
 
-@pytest.mark.parametrize("kind", ["silence", "low_noise", "babble"])
+@pytest.mark.parametrize("kind", ["silence", "low_noise", "brown_noise", "babble"])
 def test_non_speech_yields_no_words(whisper_engine, kind, tmp_path, require_speech):
     if kind == "babble":
         require_speech("babble")
     path = speech.make_noise(kind, 20.0, tmp_path / f"{kind}.wav")
     result = stream_audio(whisper_engine, decode_file(path))
     assert result.committed_words == 0, result.text
+
+
+class _DoubtingEngine:
+    """The real engine with Whisper's no-speech probability at 0.66 on every decode, as
+    seen on decodes of clear speech that reached the recogniser through a sound server."""
+
+    def __init__(self, engine) -> None:
+        self._engine = engine
+
+    def __getattr__(self, name):
+        return getattr(self._engine, name)
+
+    def complete(self, pending):
+        from dataclasses import replace
+
+        return replace(self._engine.complete(pending), no_speech_prob=0.66)
+
+    def decode(self, *args, **kwargs):
+        return self.complete(self._engine.submit(*args, **kwargs))
+
+
+def test_confident_speech_is_kept_whatever_no_speech_says(whisper_engine, finnish_clips):
+    """The no-speech probability alone does not make speech noise: the text is confident."""
+    path, text = finnish_clips[-1]  # the male voice
+    result = stream_audio(_DoubtingEngine(whisper_engine), padded(decode_file(path)))
+    assert wer([text], [result.text]) <= 0.5, result.text
 
 
 def test_hotwords_keep_recognition_intact(whisper_engine, finnish_clips):

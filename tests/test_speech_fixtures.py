@@ -139,6 +139,17 @@ def test_noise_silence_and_low_noise_levels(tmp_path: Path) -> None:
     assert abs(10 * np.log10(low / high)) < 3
 
 
+def test_brown_noise_is_a_low_rumble(tmp_path: Path) -> None:
+    noise, _ = speech.read_wav(speech.make_noise("brown_noise", 5.0, tmp_path / "brown.wav"))
+    assert speech.rms_dbfs(noise) == pytest.approx(-45, abs=1)
+    # Brown: each octave up holds 3 dB less power, so 250-500 Hz is 12 dB above 4-8 kHz.
+    power = np.abs(np.fft.rfft(noise)) ** 2
+    freqs = np.fft.rfftfreq(len(noise), 1 / RATE)
+    low = power[(freqs >= 250) & (freqs < 500)].sum()
+    high = power[(freqs >= 4000) & (freqs < 8000)].sum()
+    assert 10 * np.log10(low / high) == pytest.approx(12, abs=3)
+
+
 def test_noise_babble_is_quiet_muffled_and_speech_like(
     tmp_path: Path, require_speech: Callable[..., None]
 ) -> None:

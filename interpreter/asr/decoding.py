@@ -98,7 +98,7 @@ class UtteranceDecoder:
     ) -> None:
         logger.debug(
             "decode utt %d (%s%s): %.2f s audio (window %.0f s), final=%s, enc %.3f s, "
-            "dec %.3f s: %d words",
+            "dec %.3f s: %d words, no speech %.2f, log-prob %.2f",
             utt.id,
             language,
             ", bare" if bare else "",
@@ -108,6 +108,8 @@ class UtteranceDecoder:
             encoded.seconds,
             hypothesis.seconds,
             len(hypothesis.text.split()),
+            hypothesis.no_speech_prob,
+            hypothesis.avg_logprob,
         )
         text_log.debug("decode utt %d: %s", utt.id, hypothesis.text)
         self.stats.decodes += 1

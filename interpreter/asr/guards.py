@@ -24,10 +24,15 @@ class GuardOptions:
     compression_ratio_threshold: float = 2.4
     #: What counts as a repetition loop (never committed, shown or translated).
     loops: LoopRule = field(default_factory=LoopRule)
-    #: An utterance whose decodes have a median no-speech probability above this is
-    #: treated as noise: nothing of it is committed or shown. Clear speech stays far
-    #: below (median <= 0.12 on the test speech), babble far above (>= 0.4).
+    #: An utterance whose decodes mostly sound like noise is treated as noise: nothing
+    #: of it is committed or shown. A decode sounds like noise when its no-speech
+    #: probability is above this...
     utterance_no_speech_threshold: float = 0.35
+    #: ... and its text is not confident: an average log-probability below this. Whisper's
+    #: no-speech probability swings on short cuts of clear speech (0.4-0.7 on a third of
+    #: one sentence's decodes through a sound server), whereas its readings of wordless
+    #: babble stay below -0.9 (test speech: -0.8 to -0.1).
+    utterance_noise_log_prob: float = -0.5
 
 
 # Subtitle credits and sign-offs from Whisper's training data, seen on silence and noise.
@@ -58,6 +63,14 @@ def is_no_speech(no_speech_prob: float, avg_logprob: float, options: GuardOption
     if no_speech_prob > options.no_speech_threshold and avg_logprob < options.log_prob_threshold:
         return True
     return avg_logprob < options.drop_log_prob_threshold
+
+
+def sounds_like_noise(no_speech_prob: float, avg_logprob: float, options: GuardOptions) -> bool:
+    """Whether one decode of an utterance counts as a vote for noise (see the options)."""
+    return (
+        no_speech_prob > options.utterance_no_speech_threshold
+        and avg_logprob < options.utterance_noise_log_prob
+    )
 
 
 def is_repetitive(text: str, options: GuardOptions) -> bool:

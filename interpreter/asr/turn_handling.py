@@ -20,7 +20,7 @@ import numpy as np
 
 from interpreter.asr.commit import CommitState
 from interpreter.asr.decoding import UtteranceDecoder
-from interpreter.asr.guards import is_silence_phrase
+from interpreter.asr.guards import is_silence_phrase, sounds_like_noise
 from interpreter.asr.language import LanguageChooser, LanguagePair
 from interpreter.asr.turns import TurnLanguage
 from interpreter.asr.utterance import RecognizerStats, Utterance
@@ -246,7 +246,7 @@ class TurnHandling:
         turn.language.continue_stretch(utt.language)
         if start == utt.audio_from:
             turn.last_encoded, turn.decoded_to = utt.last_encoded, utt.decoded_to
-        turn.no_speech_probs = utt.no_speech_probs[-1:]
+        turn.noise_votes = utt.noise_votes[-1:]
         self._next_id += 1
         self._utterance = turn
         self._redecide(turn)
@@ -273,6 +273,13 @@ class TurnHandling:
         revised = self._event(RevisedText, utt, utt.commit.committed_text, position, speech_end)
         return replace(revised, previous_lang=previous_lang, previous_text=previous_text)
 
+    def _note_noise(self, utt: Utterance, hypothesis: Hypothesis) -> None:
+        """One decode's vote on whether the utterance is noise (see ``_credible``)."""
+        guards = self.engine.options.guards
+        utt.noise_votes.append(
+            sounds_like_noise(hypothesis.no_speech_prob, hypothesis.avg_logprob, guards)
+        )
+
     def _note_committed(self, utt: Utterance) -> None:
         utt.committed_lang = utt.decision.lang if utt.decision else None
 
@@ -296,7 +303,8 @@ class TurnHandling:
         readings = self._decoder.decode_each(
             utt, encoded, [decision.lang, other], final=True, bare=candidate
         )
-        utt.no_speech_probs += [reading.no_speech_prob for reading in readings]
+        for reading in readings:
+            self._note_noise(utt, reading)
         hypothesis, alternative = readings
         if hypothesis.no_speech:
             return hypothesis

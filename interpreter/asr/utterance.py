@@ -57,7 +57,8 @@ class Utterance:
     stretch_start: int = 0
     stretch_words: int = 0
     committed_through: int = -1  # speech end up to which every word is committed
-    no_speech_probs: list[float] = field(default_factory=list)
+    #: Per decode: whether it sounded like noise rather than speech.
+    noise_votes: list[bool] = field(default_factory=list)
     #: Decoding starts here: after a pause everything before it is committed, so its
     #: audio is dropped and its words become context (cheaper and faster decodes).
     audio_from: int = 0
