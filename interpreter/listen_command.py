@@ -65,9 +65,10 @@ def add_listen_arguments(parser: argparse.ArgumentParser) -> None:
         "--hold-openings",
         type=float,
         metavar="SECONDS",
-        help="an utterance's first words wait for the speech after them while their "
-        "language is uncertain, if at most SECONDS long (default 3; 0 commits them at "
-        "the first pause: faster, but a greeting may be committed in the wrong language)",
+        help="an utterance's first words, and the first words after a pause in it, wait "
+        "for the speech after them while their language is uncertain, if at most SECONDS "
+        "long (default 3; 0 commits them at the pause: faster, but a greeting or the other "
+        "side's first word may be committed in the wrong language)",
     )
     parser.add_argument(
         "--threads",

@@ -71,8 +71,9 @@ class StreamingOptions:
     #: turn change, decoded in the other language) is decoded again with what follows,
     #: up to this much of it; it is dropped only past that.
     max_unread_seconds: float = 3.0
-    #: An utterance's first words are not committed at a pause while their language is
-    #: a weak guess and they are at most this long ("Okay.", "Kiitos."): the speech
+    #: An utterance's first words, and the first words after a pause in it (which may
+    #: be the other side answering), are not committed at a pause while their language
+    #: is a weak guess and they are at most this long ("Okay.", "Kiitos."): the speech
     #: after the pause is decoded with them and decides their language too. At the end
     #: of the utterance they are committed whatever the evidence. 0: never held.
     weak_opening_seconds: float = 3.0
@@ -293,7 +294,7 @@ class StreamingRecognizer(TurnHandling):
         The first words wait until the language is settled. Once the utterance has
         committed words, its speaker going on is the rule: more words follow unless the
         evidence leans to the other language (then they wait for the next pause, where a
-        turn change is decided).
+        turn change is decided) or the words were held at a pause as a weak opening.
         """
         decision = utt.decision
         if decision is None:
@@ -302,6 +303,7 @@ class StreamingRecognizer(TurnHandling):
             return True
         return (
             bool(utt.commit.committed)
+            and not utt.stretch_held
             and decision.probability >= self.options.language.continue_commit_probability
         )
 

@@ -318,3 +318,46 @@ def test_a_weak_opening_waits_for_the_words_after_it(whisper_engine, tmp_path, r
     ended = {e.utterance_id: e for e in held.ended if e.text}
     assert [e.lang for e in ended.values()] == [lang for lang, _, _ in turns]
     assert all(e.lang == ended[e.utterance_id].lang for e in held.committed)
+
+
+def test_an_answer_that_follows_within_half_a_second_is_not_committed_as_the_staff(
+    whisper_engine, tmp_path, require_speech
+):
+    """The client answers 0.45 s after the staff, opening with "Okay." or "Yes.": the
+    answer's first word is held like an opening, not committed into the staff's utterance
+    and moved out again later; each utterance commits only its own language."""
+    require_speech("finnish", "english")
+    parts = [
+        ("fi", "lj", "Virtanen on tänään etänä, mutta hän voi jutella kanssanne puhelimessa."),
+        ("en", "fr", "Okay."),
+        ("en", "fr", "Can I speak a little Finnish? I am learning it."),
+        ("fi", "mv", "Lomake on nyt valmis, ja lähetän sen tänään."),
+        ("en", "en-gb", "Yes."),
+        ("en", "en-gb", "That is fine, I will wait for the letter."),
+    ]
+    audio = [np.zeros(SAMPLE_RATE, np.float32)]
+    for index, (lang, voice, text) in enumerate(parts):
+        out = tmp_path / f"p{index}.wav"
+        if lang == "fi":
+            path = speech.synthesize_finnish(text, voice, out)
+        else:
+            path = speech.synthesize_english(text, out, voice=voice)
+        gap = 1.3 if index in (2, 5) else 0.45
+        audio += [_speech_only(path), np.zeros(int(gap * SAMPLE_RATE), np.float32)]
+    audio = np.concatenate(audio)
+
+    def run(options: StreamingOptions) -> StreamResult:
+        result = stream_audio(whisper_engine, audio, options=options)
+        texts = [(e.lang, e.text) for e in result.events if e.type in ("committed", "revised")]
+        print(f"\nweak_opening_seconds={options.weak_opening_seconds}: {texts}")
+        return result
+
+    held = run(StreamingOptions())
+    eager = run(StreamingOptions(weak_opening_seconds=0.0))
+    revisions = [e for e in eager.events if e.type == "revised"]
+    # Without the hold, an answer's opening is committed as the staff's and moved later.
+    assert revisions
+    assert not [e for e in held.events if e.type == "revised"]
+    ended = {e.utterance_id: e for e in held.ended if e.text}
+    assert [e.lang for e in ended.values()] == ["fi", "en", "fi", "en"]
+    assert all(e.lang == ended[e.utterance_id].lang for e in held.committed)

@@ -150,6 +150,7 @@ class TurnHandling:
             # language is settled or the utterance ends.
             utt.hypothesis_speech_end = speech_end
             utt.tail = tail
+            utt.stretch_held = True
             self.stats.openings_held += 1
             logger.debug("utterance %d: opening held, language unsettled", utt.id)
             return events
@@ -175,6 +176,7 @@ class TurnHandling:
             weak = utt.decision is None or utt.decision.fallback
             utt.stretches.append((utt.stretch_start, utt.stretch_words, speech_end, weak))
         utt.stretch_start, utt.stretch_words = resume, len(utt.commit.committed)
+        utt.stretch_held = False
         self._move_audio_from(utt, resume)
         utt.turn_candidate = True  # what follows the pause may be the other side
         utt.context_words = len(utt.commit.committed)
@@ -189,17 +191,20 @@ class TurnHandling:
         """Whether the words before this pause are an opening too weak to commit.
 
         A greeting, "yes" or "okay" alone rarely tells the pair's languages apart, and
-        committed in the wrong one it would reach the client's screen. Nothing of the
-        utterance is committed yet, the language is a weak guess, and the speech is
-        short: then the speech that follows the pause is decoded together with it.
+        committed in the wrong one it would reach the client's screen. The words open
+        the utterance, or follow a pause after committed words (where the other side
+        may have begun to answer); their language is a weak guess; and their speech is
+        short: then the speech that follows the pause is decoded together with them.
         """
-        if self._mode != AUTO or utt.commit.committed:
+        if self._mode != AUTO:
             return False
         decision = utt.decision
         if decision is None or not decision.fallback:
             return False
-        limit = self.options.weak_opening_seconds * SAMPLE_RATE
-        return speech_end - utt.audio_from <= limit
+        if utt.commit.committed and not utt.turn_candidate:
+            return False
+        opening = utt.stretch_start if utt.commit.committed else utt.audio_from
+        return speech_end - opening <= self.options.weak_opening_seconds * SAMPLE_RATE
 
     def _whole_reading(self, utt: Utterance, end: int) -> list[str] | None:
         """The whole utterance decoded in the language the evidence now favours."""
@@ -220,7 +225,9 @@ class TurnHandling:
         decoded again as the start of the new utterance.
         """
         events: list[Event] = []
-        start, kept = utt.audio_from, len(utt.commit.committed)
+        # Words committed mid-speech since the pause are in the audio the new utterance
+        # decodes again: they go with it.
+        start, kept = utt.audio_from, utt.stretch_words
         # The kept words end with their speech; speech read as no words after them goes
         # with the new turn.
         kept_end = utt.stretches[-1][2] if utt.stretches else utt.committed_through

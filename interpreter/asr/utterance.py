@@ -56,6 +56,9 @@ class Utterance:
     stretches: list[tuple[int, int, int, bool]] = field(default_factory=list)
     stretch_start: int = 0
     stretch_words: int = 0
+    #: The stretch's words were held at a pause, their language a weak guess: they wait
+    #: for the next pause or a settled language, never committed mid-speech.
+    stretch_held: bool = False
     committed_through: int = -1  # speech end up to which every word is committed
     #: Per decode: whether it sounded like noise rather than speech.
     noise_votes: list[bool] = field(default_factory=list)
