@@ -24,8 +24,8 @@ class RecognizerStats:
     #: Pauses at which the speech since the last commit read as no words and was kept
     #: to be decoded again with what follows.
     unread_kept: int = 0
-    #: Pauses at which an utterance's opening words were held, not committed, because
-    #: their language was still a weak guess.
+    #: Pauses at which an utterance's opening words, or the first words after an
+    #: earlier pause, were held, not committed, because their language was a weak guess.
     openings_held: int = 0
     decode_seconds: float = 0.0
     audio_seconds: float = 0.0
