@@ -93,6 +93,27 @@ def isolated_environment(request: pytest.FixtureRequest) -> Iterator[dict[str, P
         yield folders
 
 
+@pytest.fixture(autouse=True)
+def restored_logging() -> Iterator[None]:
+    """Undo what a test's in-process ``main()`` did to logging: its terminal handler
+    writes to that test's captured stderr, which pytest closes afterwards, and a later
+    warning from any thread would then fail to print."""
+    import sys
+    import threading
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    hooks = sys.excepthook, threading.excepthook
+    yield
+    for handler in list(root.handlers):
+        # Only the app's own handlers: pytest's capture handlers come and go per phase.
+        if getattr(handler, "_desk_handler", False) and handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+    sys.excepthook, threading.excepthook = hooks
+
+
 def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 

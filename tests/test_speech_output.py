@@ -8,10 +8,12 @@ import threading
 
 import numpy as np
 import pytest
+from speech_fakes import FakeSpeaker
 
 from interpreter.events import CLIENT, STAFF, TranslationEvent, UtteranceEnded
 from interpreter.speech.engines import SpeechError, Synthesis
 from interpreter.speech.output import SpeechOutput
+from interpreter.speech.player import AudioPlayer
 
 TIMEOUT = 10.0
 
@@ -144,3 +146,27 @@ def test_engine_errors_are_reported_and_the_output_goes_on(parts):
     assert errors == ["the engine failed on purpose"] and engine.texts[-1] == "Kiitos."
     output.close()
     assert player.closed
+
+
+def test_a_device_lost_mid_speech_drops_the_rest_and_the_next_speech_reopens_it():
+    """Unplugged while the first sentence plays: the second sentence, synthesised
+    meanwhile, is not said on a reopened device; the next thing to say is."""
+    engine, speaker = Engine(), FakeSpeaker()
+    errors: list[str] = []
+    player = AudioPlayer(sounddevice=speaker, on_error=errors.append)
+    output = SpeechOutput(Voices(engine), player, [CLIENT], on_error=errors.append)
+    try:
+        engine.hold_at = 1
+        output.say("Odottakaa hetki, olkaa hyvä. " * 40 + "Toinen lause.", "fi")
+        assert engine.holding.wait(TIMEOUT) and speaker.wait_for_sound(0.001)
+        speaker.streams[-1].lose()
+        engine.release.set()
+        assert output.wait_idle(TIMEOUT)
+        assert len(speaker.streams) == 1 and not player.busy
+        assert len(errors) == 1 and "stopped (unplugged or failed)" in errors[0]
+        assert "the default output device" in errors[0]
+        output.say("Uusi lause.", "fi")
+        assert output.wait_idle(TIMEOUT) and player.wait_done(TIMEOUT)
+        assert len(speaker.streams) == 2
+    finally:
+        output.close()

@@ -130,6 +130,7 @@ class SpeechOutput:
         self._thread = threading.Thread(target=self._run, name="speech-output", daemon=True)
         self._closed = False
         player.on_started = self._on_chunk_started
+        player.on_lost = self.stop  # the rest of a sentence is not said on a reopened device
         self._thread.start()
 
     @staticmethod

@@ -44,7 +44,8 @@ class AudioPlayer:
 
     ``sounddevice`` is the module (or a stand-in with the same surface). ``on_started``
     gets ``(key, clock time the first sample is heard)`` for each queued piece;
-    ``on_error`` a message when the device fails or disappears during playback.
+    ``on_error`` a message when the device fails or disappears during playback, after
+    ``on_lost`` (no arguments) has let the producer drop what it was about to queue.
     """
 
     def __init__(
@@ -59,6 +60,7 @@ class AudioPlayer:
         clock: Callable[[], float] = time.monotonic,
         on_started: Callable[[object, float], None] | None = None,
         on_error: Callable[[str], None] | None = None,
+        on_lost: Callable[[], None] | None = None,
     ) -> None:
         self._sd = sounddevice
         self.device = device
@@ -71,6 +73,7 @@ class AudioPlayer:
         self.clock = clock
         self.on_started = on_started
         self.on_error = on_error
+        self.on_lost = on_lost
         self._lock = threading.Condition()
         #: Held while the stream is opened or closed, so a piece is never queued on a
         #: stream the idle closer is taking away.
@@ -98,6 +101,8 @@ class AudioPlayer:
         :attr:`stops` when the piece was decided on), a piece that a :meth:`stop` has
         overtaken meanwhile is dropped: a barge-in is never followed by more speech."""
         with self._stream_lock:
+            if self._overtaken(stops):
+                return  # before opening: a device lost meanwhile is not reopened for it
             self._ensure_stream(synthesis.rate)
             samples = _resample(synthesis.samples, synthesis.rate, self._rate)
             with self._lock:
@@ -113,6 +118,10 @@ class AudioPlayer:
             self._stops += 1
             self._queue.clear()
             self._lock.notify_all()
+
+    def _overtaken(self, stops: int | None) -> bool:
+        with self._lock:
+            return stops is not None and stops != self._stops
 
     @property
     def busy(self) -> bool:
@@ -214,8 +223,8 @@ class AudioPlayer:
             logger.info("speech output on %s at %d Hz", self.describe(), rate)
             return
         raise SpeechError(
-            f"Cannot open the speech output device {self.describe()} ({last_error}): check "
-            "that it is connected, or choose another output device."
+            f"Cannot open {self.describe()} for speech output ({last_error}): check that "
+            "it is connected, or choose another output device."
         )
 
     def _device_index(self, sd: Any) -> int | None:
@@ -233,7 +242,9 @@ class AudioPlayer:
         )
 
     def describe(self) -> str:
-        return "the default output device" if self.device in (None, "") else repr(self.device)
+        if self.device in (None, ""):
+            return "the default output device"
+        return f"the output device {self.device!r}"
 
     def _start_closer(self) -> None:
         if self._closer is not None and self._closer.is_alive():
@@ -295,8 +306,12 @@ class AudioPlayer:
                 self._queue.clear()
             self._lock.notify_all()
         if unexpected:
+            # What was being said is dropped, not resumed mid-sentence on a reopened device.
+            self.stop()
+            if self.on_lost is not None:
+                self.on_lost()
             message = (
-                f"The speech output device {self.describe()} stopped (unplugged or failed): "
+                f"Speech output on {self.describe()} stopped (unplugged or failed): "
                 "reconnect it or choose another output device."
             )
             logger.warning("%s", message)
