@@ -20,6 +20,7 @@ import numpy as np
 
 from interpreter.asr.decoding import PendingTentative, UtteranceDecoder
 from interpreter.asr.language import LanguageChooser, LanguageOptions, LanguagePair
+from interpreter.asr.level import LevelOptions, raised, speech_gain
 from interpreter.asr.turn_handling import AUTO, TurnHandling
 from interpreter.asr.turns import TurnLanguage
 from interpreter.asr.utterance import RecognizerStats, Utterance
@@ -82,6 +83,8 @@ class StreamingOptions:
     #: of after the update. Live sessions want this; a deterministic replay does not.
     overlap_decodes: bool = False
     segmenter: SegmenterOptions = field(default_factory=SegmenterOptions)
+    #: Quiet speech is raised to a level Whisper reads well before each decode.
+    level: LevelOptions = field(default_factory=LevelOptions)
 
 
 class StreamingRecognizer(TurnHandling):
@@ -337,7 +340,10 @@ class StreamingRecognizer(TurnHandling):
         """Encode the audio to ``end``; the language detector hears it while it is open."""
         start = utt.start if whole else utt.audio_from
         audio = self._buffer[start - self._buffer_start : end - self._buffer_start]
-        encoded = self._decoder.encode(audio)
+        # The level of the whole utterance so far, so a quiet last word is not raised
+        # more than the words before it.
+        heard = self._buffer[max(0, utt.start - self._buffer_start) : end - self._buffer_start]
+        encoded = self._decoder.encode(raised(audio, speech_gain(heard, self.options.level)))
         if not whole:
             if self._language_open(utt):
                 if encoded.audio_seconds >= self.options.min_language_seconds:
