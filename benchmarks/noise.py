@@ -64,13 +64,6 @@ def _stream(engine, audio) -> dict:
     }
 
 
-def _at_level(samples, level_dbfs: float):
-    import numpy as np
-
-    rms = float(np.sqrt(np.mean(np.square(samples))))
-    return (samples * (10.0 ** (level_dbfs / 20.0) / rms)).astype(np.float32)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30.0, help="of each noise")
@@ -111,7 +104,7 @@ def main() -> None:
         for level in SPEECH_LEVELS_DBFS:
             for rule, engine in engines.items():
                 for label, path, text in clips:
-                    audio = _at_level(speech.read_wav(path)[0], level)
+                    audio = speech.at_level(speech.read_wav(path)[0], level)
                     row = {"input": f"{label} {level:.0f} dBFS", "noise": False, "rule": rule}
                     row.update(_stream(engine, audio), reference=text)
                     rows.append(row)

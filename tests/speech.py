@@ -224,6 +224,12 @@ def rms_dbfs(samples: np.ndarray) -> float:
     return 20.0 * np.log10(rms) if rms > 1e-6 else -120.0
 
 
+def at_level(samples: np.ndarray, level_dbfs: float) -> np.ndarray:
+    """``samples`` scaled to ``level_dbfs`` RMS, as float32."""
+    rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
+    return (samples * (10.0 ** (level_dbfs / 20.0) / max(rms, 1e-12))).astype(np.float32)
+
+
 def frame_levels_dbfs(samples: np.ndarray, sample_rate: int, frame_seconds: float) -> np.ndarray:
     """RMS level in dBFS of consecutive frames (a partial last frame is dropped)."""
     size = max(1, round(frame_seconds * sample_rate))
@@ -456,6 +462,5 @@ def make_noise(
         else:
             samples = _babble(count, rng)
         target = NOISE_LEVELS_DBFS[kind] if level_dbfs is None else level_dbfs
-        rms = float(np.sqrt(np.mean(np.square(samples))))
-        samples = samples * (10.0 ** (target / 20.0) / max(rms, 1e-12))
+        samples = at_level(samples, target)
     return write_wav(out_path, samples)

@@ -7,20 +7,12 @@ import numpy as np
 import pytest
 import speech
 from asr_helpers import padded, stream_audio, wer
+from speech import at_level, rms_dbfs
 
 from interpreter.asr.level import LevelOptions, raised, speech_gain
 from interpreter.audio.replay import decode_file
 
 RATE = 16_000
-
-
-def at_level(audio: np.ndarray, dbfs: float) -> np.ndarray:
-    rms = float(np.sqrt(np.mean(np.square(audio))))
-    return (audio * (10.0 ** (dbfs / 20.0) / rms)).astype(np.float32)
-
-
-def dbfs(audio: np.ndarray) -> float:
-    return 20.0 * float(np.log10(np.sqrt(np.mean(np.square(audio)))))
 
 
 def talk_and_pause(level_dbfs: float) -> np.ndarray:
@@ -35,7 +27,9 @@ def test_quiet_speech_is_raised_to_the_target_whatever_the_pauses_around_it():
     options = LevelOptions()
     audio = talk_and_pause(-40.0)
     gain = speech_gain(audio, options)
-    assert dbfs(raised(audio, gain)[RATE : 2 * RATE]) == pytest.approx(options.target_dbfs, abs=0.2)
+    assert rms_dbfs(raised(audio, gain)[RATE : 2 * RATE]) == pytest.approx(
+        options.target_dbfs, abs=0.2
+    )
 
 
 def test_loud_speech_is_never_lowered_and_silence_never_raised():

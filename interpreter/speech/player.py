@@ -106,7 +106,7 @@ class AudioPlayer:
             self._ensure_stream(synthesis.rate)
             samples = _resample(synthesis.samples, synthesis.rate, self._rate)
             with self._lock:
-                if stops is not None and stops != self._stops:
+                if self._overtaken(stops):
                     return
                 self._queue.append(_Item(key, samples))
                 self._idle_since = None
@@ -302,12 +302,13 @@ class AudioPlayer:
         with self._lock:
             unexpected = self._stream is not None
             if unexpected:
+                # Like a stop: what was being said is dropped, not resumed mid-sentence
+                # on a reopened device.
                 self._failed = True
+                self._stops += 1
                 self._queue.clear()
             self._lock.notify_all()
         if unexpected:
-            # What was being said is dropped, not resumed mid-sentence on a reopened device.
-            self.stop()
             if self.on_lost is not None:
                 self.on_lost()
             message = (
