@@ -24,6 +24,7 @@ from interpreter.asr.level import LevelOptions, raised, speech_gain
 from interpreter.asr.turn_handling import AUTO, TurnHandling
 from interpreter.asr.turns import TurnLanguage
 from interpreter.asr.utterance import RecognizerStats, Utterance
+from interpreter.asr.voice import VoiceOptions
 from interpreter.asr.whisper_engine import Encoded, Hypothesis, WhisperEngine
 from interpreter.audio.base import SAMPLE_RATE
 from interpreter.clock import StreamClock
@@ -85,6 +86,8 @@ class StreamingOptions:
     segmenter: SegmenterOptions = field(default_factory=SegmenterOptions)
     #: Quiet speech is raised to a level Whisper reads well before each decode.
     level: LevelOptions = field(default_factory=LevelOptions)
+    #: A pause followed by another person's voice ends the utterance there.
+    voice: VoiceOptions = field(default_factory=VoiceOptions)
 
 
 class StreamingRecognizer(TurnHandling):
@@ -269,8 +272,9 @@ class StreamingRecognizer(TurnHandling):
         self._decoder.count(utt, pending.encoded, pending.lang, hypothesis, final=False)
         self._note_noise(utt, hypothesis)
         events: list[Event] = []
-        if self._credible(utt) and self._turn_change(utt, final=False) == "split":
-            events += self._split(utt, speech_end)
+        change = self._turn_change(utt, end, final=False) if self._credible(utt) else None
+        if change in ("split", "voice"):
+            events += self._split_turn(utt, speech_end, change)
             utt = self._utterance
             assert utt is not None
             hypothesis = self._decode(utt, end, final=False, reuse=True)
@@ -300,7 +304,8 @@ class StreamingRecognizer(TurnHandling):
         turn change is decided) or the words were held at a pause as a weak opening.
         """
         decision = utt.decision
-        if decision is None:
+        if decision is None or utt.held is not None:
+            # A held opening waits until the voice after it is known (see _voice_changed).
             return False
         if not decision.fallback:
             return True

@@ -43,6 +43,23 @@ class StreamResult:
     def committed_words(self) -> int:
         return sum(len(e.text.split()) for e in self.committed)
 
+    def languages_during(self, start: float, end: float) -> set[str | None]:
+        """Languages of the utterances with text that overlap ``[start, end)`` seconds."""
+        return {
+            e.lang for e in self.ended if e.text and e.audio_start < end and e.audio_end > start
+        }
+
+    def overlong(self, turns, ratio: float = 1.5, extra: int = 3) -> list[str]:
+        """Utterances with far more words than the ``turns`` (objects with ``start``,
+        ``end`` and ``text``) they overlap said: speech read twice, or words invented."""
+        found = []
+        for ended in (e for e in self.ended if e.text):
+            said = [t for t in turns if t.start < ended.audio_end and t.end > ended.audio_start]
+            words = sum(len(t.text.split()) for t in said)
+            if len(ended.text.split()) > ratio * words + extra:
+                found.append(ended.text)
+        return found
+
 
 def padded(audio: np.ndarray, before: float = 1.0, after: float = 1.5) -> np.ndarray:
     return np.concatenate(

@@ -56,11 +56,7 @@ def utterance_texts(events: list[Event]) -> dict[int, str]:
 
 def turn_languages(result: StreamResult, turn: dialogue.Turn) -> set[str | None]:
     """Languages of the utterances that hold words of ``turn`` (overlap in time)."""
-    return {
-        e.lang
-        for e in result.ended
-        if e.text and e.audio_start < turn.end and e.audio_end > turn.start
-    }
+    return result.languages_during(turn.start, turn.end)
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +120,11 @@ def test_no_loop_is_ever_shown(whole_dialogue):
     looping = [text for text in shown_texts(result.events) if has_loop(text.split())]
     looping += [t for t in utterance_texts(result.events).values() if has_loop(t.split())]
     assert not looping
+
+
+def test_no_speech_is_read_twice(whole_dialogue):
+    material, result = whole_dialogue
+    assert not result.overlong(material.turns)
 
 
 def test_revisions_replace_and_end_consistently(whole_dialogue):

@@ -1,10 +1,10 @@
 """What the streaming recognizer does at utterance boundaries and turn changes.
 
 A pause commits what was said before it; the end of an utterance closes it. At either,
-the language evidence may say that the speech after a pause is the other side answering
-(the utterance is split there) or that the committed words were read in the wrong
-language (the utterance is revised). The language readings that feed that evidence (the
-same audio decoded in both languages of the pair) live here too.
+the language evidence, or a different voice, may say that the speech after a pause is
+the other side answering (the utterance is split there); the language evidence may also
+say that the committed words were read in the wrong language (the utterance is revised).
+The readings that feed the language evidence are in :mod:`interpreter.asr.readings`.
 
 :class:`TurnHandling` is a part of :class:`~interpreter.streaming.StreamingRecognizer`,
 kept in its own module for size; it works on the recognizer's state.
@@ -20,11 +20,13 @@ import numpy as np
 
 from interpreter.asr.commit import CommitState
 from interpreter.asr.decoding import UtteranceDecoder
-from interpreter.asr.guards import is_silence_phrase, sounds_like_noise
+from interpreter.asr.guards import is_silence_phrase
 from interpreter.asr.language import LanguageChooser, LanguagePair
-from interpreter.asr.turns import TurnLanguage
-from interpreter.asr.utterance import RecognizerStats, Utterance
-from interpreter.asr.whisper_engine import Hypothesis, WhisperEngine
+from interpreter.asr.readings import AUTO, LanguageReadings
+from interpreter.asr.turns import TurnChange, TurnLanguage
+from interpreter.asr.utterance import HeldOpening, RecognizerStats, Utterance
+from interpreter.asr.voice import PitchTrack, speaker_change_probability
+from interpreter.asr.whisper_engine import WhisperEngine
 from interpreter.audio.base import SAMPLE_RATE
 from interpreter.events import (
     CommittedText,
@@ -34,7 +36,6 @@ from interpreter.events import (
     UtteranceStarted,
 )
 from interpreter.logs import conversation_logger
-from interpreter.repetition import LoopRule, has_loop
 from interpreter.segmenter import Boundary, BoundaryKind
 
 if TYPE_CHECKING:
@@ -43,12 +44,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 text_log = conversation_logger(__name__)
 
-AUTO = "auto"
 MIN_DECODE_SAMPLES = SAMPLE_RATE // 10
 CUT_MARGIN_SAMPLES = SAMPLE_RATE // 10  # where decoding resumes after a committed pause
 
 
-class TurnHandling:
+class TurnHandling(LanguageReadings):
     """Commits at pauses, utterance ends, turn splits, revisions and language readings."""
 
     # The recognizer's state these methods work on (set by its constructor).
@@ -128,9 +128,9 @@ class TurnHandling:
             utt.tail = [] if too_short else self._final_hypothesis(utt, end).words
         events: list[Event] = []
         read_whole = False  # a revision read the whole utterance: nothing is left unread
-        change = self._turn_change(utt, final=True) if self._credible(utt) else None
-        if change == "split":
-            events += self._split(utt, speech_end)
+        change = self._turn_change(utt, end, final=True) if self._credible(utt) else None
+        if change in ("split", "voice"):
+            events += self._split_turn(utt, speech_end, change)
             utt = self._utterance
             assert utt is not None
             utt.tail = self._decode(utt, end, final=True, reuse=True).words
@@ -151,27 +151,45 @@ class TurnHandling:
             utt.hypothesis_speech_end = speech_end
             utt.tail = tail
             utt.stretch_held = True
+            if not utt.commit.committed:
+                resume = min(speech_end + CUT_MARGIN_SAMPLES, position)
+                utt.held = HeldOpening(tail, speech_end, resume, position, utt.decision)
             self.stats.openings_held += 1
             logger.debug("utterance %d: opening held, language unsettled", utt.id)
             return events
-        utt.committed_through = speech_end
-        utt.hypothesis_speech_end = speech_end
-        utt.tail = []
-        newly = utt.commit.commit_all(tail)
-        # All speech before the pause is committed: later decodes start in the pause.
-        resume = max(utt.audio_from, min(speech_end + CUT_MARGIN_SAMPLES, position))
         unread = speech_end - utt.audio_from
-        if (
+        keep_unread = (
             credible
             and not tail
             and not read_whole
             and unread <= self.options.max_unread_seconds * SAMPLE_RATE
-        ):
+        )
+        if keep_unread:
             logger.debug(
                 "utterance %d: %.2f s read as no words, kept", utt.id, unread / SAMPLE_RATE
             )
-            resume = utt.audio_from
             self.stats.unread_kept += 1
+        events += self._commit_stretch(utt, tail, speech_end, position, keep_unread)
+        if events:
+            events += self._tentative(utt, "", position, speech_end)
+        return events
+
+    def _commit_stretch(
+        self, utt: Utterance, tail: list[str], speech_end: int, position: int, keep_unread: bool
+    ) -> list[Event]:
+        """Commit ``tail``, every word of the speech up to ``speech_end``.
+
+        Later decodes start in the pause after it, or, ``keep_unread``, where this
+        stretch began (its speech was read as no words and is decoded again).
+        """
+        utt.committed_through = speech_end
+        utt.hypothesis_speech_end = speech_end
+        utt.tail = []
+        utt.held = None
+        newly = utt.commit.commit_all(tail)
+        resume = max(utt.audio_from, min(speech_end + CUT_MARGIN_SAMPLES, position))
+        if keep_unread:
+            resume = utt.audio_from
         if newly:
             weak = utt.decision is None or utt.decision.fallback
             utt.stretches.append((utt.stretch_start, utt.stretch_words, speech_end, weak))
@@ -180,12 +198,10 @@ class TurnHandling:
         self._move_audio_from(utt, resume)
         utt.turn_candidate = True  # what follows the pause may be the other side
         utt.context_words = len(utt.commit.committed)
-        if newly:
-            self._note_committed(utt)
-            events.append(self._event(CommittedText, utt, " ".join(newly), position, speech_end))
-        if events:
-            events += self._tentative(utt, "", position, speech_end)
-        return events
+        if not newly:
+            return []
+        self._note_committed(utt)
+        return [self._event(CommittedText, utt, " ".join(newly), position, speech_end)]
 
     def _holds_opening(self, utt: Utterance, speech_end: int) -> bool:
         """Whether the words before this pause are an opening too weak to commit.
@@ -217,12 +233,24 @@ class TurnHandling:
         utt.decision = decision
         return whole.words
 
-    def _split(self, utt: Utterance, speech_end: int) -> list[Event]:
+    def _split_turn(self, utt: Utterance, speech_end: int, change: TurnChange) -> list[Event]:
+        """Split at the latest pause; a held opening in the voice before it is committed
+        first, in the language it had when it was held."""
+        held = utt.held
+        if change != "voice" or held is None:
+            return self._split(utt, speech_end, by_voice=change == "voice")
+        utt.decision = held.decision
+        events = self._commit_stretch(utt, held.words, held.speech_end, held.position, False)
+        return events + self._split(utt, speech_end, by_voice=True)
+
+    def _split(self, utt: Utterance, speech_end: int, by_voice: bool = False) -> list[Event]:
         """End ``utt`` at a pause; what follows is a new utterance, the other side's.
 
         Weakly decided stretches just before the split (an "okay" or "yes" that opens
         the answer) go with the answer: they leave ``utt`` in a ``revised`` event and are
-        decoded again as the start of the new utterance.
+        decoded again as the start of the new utterance. Not when the split is ``by_voice``:
+        the voice says where the other speaker began, and the new utterance's language
+        is decided as any utterance's is, turn-taking included.
         """
         events: list[Event] = []
         # Words committed mid-speech since the pause are in the audio the new utterance
@@ -231,7 +259,7 @@ class TurnHandling:
         # The kept words end with their speech; speech read as no words after them goes
         # with the new turn.
         kept_end = utt.stretches[-1][2] if utt.stretches else utt.committed_through
-        while len(utt.stretches) > 1 and utt.stretches[-1][3]:
+        while not by_voice and len(utt.stretches) > 1 and utt.stretches[-1][3]:
             start, kept, _, _ = utt.stretches.pop()
             kept_end = utt.stretches[-1][2]
         if kept < len(utt.commit.committed):
@@ -246,7 +274,8 @@ class TurnHandling:
                     reason="turn",
                 )
             )
-        events.append(self._ended(utt, start, kept_end, "language change"))
+        reason = "voice change" if by_voice else "language change"
+        events.append(self._ended(utt, start, kept_end, reason))
         turn = Utterance(self._next_id, start, self._chooser.evidence(), audio_from=start)
         turn.commit.agreement = self.options.agreement
         turn.stretch_start = start
@@ -258,6 +287,7 @@ class TurnHandling:
         self._utterance = turn
         self._redecide(turn)
         self.stats.turn_splits += 1
+        self.stats.voice_splits += by_voice
         events.append(self._event(UtteranceStarted, turn, "", start, speech_end))
         return events
 
@@ -280,81 +310,53 @@ class TurnHandling:
         revised = self._event(RevisedText, utt, utt.commit.committed_text, position, speech_end)
         return replace(revised, previous_lang=previous_lang, previous_text=previous_text)
 
-    def _note_noise(self, utt: Utterance, hypothesis: Hypothesis) -> None:
-        """One decode's vote on whether the utterance is noise (see ``_credible``)."""
-        guards = self.engine.options.guards
-        utt.noise_votes.append(
-            sounds_like_noise(hypothesis.no_speech_prob, hypothesis.avg_logprob, guards)
-        )
-
     def _note_committed(self, utt: Utterance) -> None:
         utt.committed_lang = utt.decision.lang if utt.decision else None
 
-    def _final_hypothesis(self, utt: Utterance, end: int) -> Hypothesis:
-        """The decode that may be committed whole.
-
-        While the language is not settled, the same audio is also decoded in the pair's
-        other language and the likelihoods join the evidence. After a pause (when the
-        speech may be the other side's) both readings leave out the committed words, so
-        neither is primed by the language they were in.
-        """
-        candidate = self._mode == AUTO and utt.turn_candidate
-        first_bare = candidate and (utt.decision is None or utt.decision.fallback)
-        encoded = self._encode(utt, end)
-        decision = utt.decision
-        assert decision is not None
-        if self._mode != AUTO or not decision.fallback:
-            return self._decode(utt, end, final=True, reuse=True, bare=first_bare)
-        # Both readings at once, one per worker.
-        other = self._other_language(decision.lang)
-        readings = self._decoder.decode_each(
-            utt, encoded, [decision.lang, other], final=True, bare=candidate
-        )
-        for reading in readings:
-            self._note_noise(utt, reading)
-        hypothesis, alternative = readings
-        if hypothesis.no_speech:
-            return hypothesis
-        self.stats.language_decodes += 1
-        by_lang = {decision.lang: hypothesis, other: alternative}
-        utt.language.observe_likelihood(
-            _reading_score(by_lang[self.pair.staff]), _reading_score(by_lang[self.pair.client])
-        )
-        self._redecide(utt)
-        return by_lang[utt.decision.lang]
-
-    def _other_language(self, lang: str) -> str:
-        return self.pair.client if lang == self.pair.staff else self.pair.staff
-
-    def _redecide(self, utt: Utterance) -> None:
-        """Update the decision from the evidence (see :meth:`TurnLanguage.decision`)."""
-        if self._mode != AUTO:
-            return
-        decision = self._turns.decision(utt, self._held_side)
-        if utt.decision is not None and decision.lang != utt.decision.lang:
-            utt.commit.forget_hypotheses()  # hypotheses in another language don't agree
-        utt.decision = decision
-
-    def _turn_change(self, utt: Utterance, final: bool) -> str | None:
+    def _turn_change(self, utt: Utterance, end: int, final: bool) -> TurnChange | None:
+        """A turn change found in the utterance's audio up to ``end``, if any."""
         if self._mode != AUTO:
             return None
+        if self._voice_changed(utt, end, final):
+            return "voice"
         return self._turns.change(utt, self._held_side, final)
 
-    def _language_open(self, utt: Utterance) -> bool:
-        """Whether the detector still listens to this utterance."""
-        if self._mode != AUTO:
+    def _voice_changed(self, utt: Utterance, end: int, final: bool) -> bool:
+        """Whether the speech since the last committed pause, up to ``end``, is another
+        person's voice.
+
+        Decided before any language evidence: a quick one-word answer is the other
+        side's turn even where its words could be either language. ``final``: that
+        speech has ended (at a pause or the utterance's end). Audio past ``end`` (more
+        may be buffered when a file is replayed at once) is another question.
+        """
+        options = self.options.voice
+        if options.split_probability >= 1:
             return False
-        unsettled = utt.decision is None or utt.decision.fallback or utt.turn_candidate
-        return unsettled or utt.language.audio_seconds < self.options.language_evidence_seconds
-
-
-#: A reading that repeats itself (any word three times, any group of words twice in a
-#: row) is predictable text, not a better reading: its likelihood is discounted.
-_ECHO = LoopRule(word_repeats=3, group_repeats=2, doubled_phrase=2)
-_ECHO_PENALTY = 0.5
-
-
-def _reading_score(hypothesis: Hypothesis) -> float:
-    """Average log-probability of a reading, for comparing the pair's two languages."""
-    echoes = hypothesis.looped or has_loop(hypothesis.words, _ECHO)
-    return hypothesis.avg_logprob - (_ECHO_PENALTY if echoes else 0.0)
+        if utt.held is not None:  # the utterance's opening, held at the pause
+            pause_from, resume = utt.held.speech_end, utt.held.resume
+        elif utt.turn_candidate and utt.commit.committed:
+            pause_from, resume = utt.committed_through, utt.stretch_start
+        else:
+            return False
+        if utt.pitch is None:
+            utt.pitch = PitchTrack(utt.start, options)
+        utt.pitch.extend(self._buffer[: end - self._buffer_start], self._buffer_start)
+        before = utt.pitch.voiced(utt.start, pause_from)
+        after = utt.pitch.voiced(resume, end)
+        probability = speaker_change_probability(before, after, options, after_ended=final)
+        if probability is None:
+            if len(before) < options.min_voiced_frames:
+                utt.held = None  # too little voice before the pause to ever tell
+            return False
+        changed = probability >= options.split_probability
+        if not changed:
+            utt.held = None  # the same voice goes on: the opening is decided with the rest
+        logger.debug(
+            "utterance %d: another voice after the pause, p=%.2f (%.0f -> %.0f Hz)",
+            utt.id,
+            probability,
+            np.median(before),
+            np.median(after),
+        )
+        return changed

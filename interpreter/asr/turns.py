@@ -18,7 +18,9 @@ from typing import Literal
 from interpreter.asr.language import LanguageChooser, LanguageDecision
 from interpreter.asr.utterance import Utterance
 
-TurnChange = Literal["split", "revise"]
+#: ``voice``: a split because the voice after the pause is another person's (decided
+#: by the recognizer, see :mod:`interpreter.asr.voice`).
+TurnChange = Literal["split", "revise", "voice"]
 
 
 class TurnLanguage:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from interpreter.asr.commit import CommitState
 from interpreter.asr.language import LanguageDecision, UtteranceLanguage
+from interpreter.asr.voice import PitchTrack
 from interpreter.asr.whisper_engine import Encoded
 
 
@@ -21,6 +22,8 @@ class RecognizerStats:
     revisions: int = 0
     #: Utterances ended at a pause because the speech after it was the other side's.
     turn_splits: int = 0
+    #: Of those, the splits made because the voice after the pause was another person's.
+    voice_splits: int = 0
     #: Pauses at which the speech since the last commit read as no words and was kept
     #: to be decoded again with what follows.
     unread_kept: int = 0
@@ -33,6 +36,17 @@ class RecognizerStats:
     @property
     def real_time_factor(self) -> float:
         return self.decode_seconds / self.audio_seconds if self.audio_seconds else 0.0
+
+
+@dataclass(frozen=True)
+class HeldOpening:
+    """An utterance's opening words, held at a pause while their language was weak."""
+
+    words: list[str]
+    speech_end: int
+    resume: int  # where the speech after the pause is taken to begin
+    position: int  # the stream position of the pause's boundary
+    decision: LanguageDecision | None
 
 
 @dataclass
@@ -59,6 +73,8 @@ class Utterance:
     #: The stretch's words were held at a pause, their language a weak guess: they wait
     #: for the next pause or a settled language, never committed mid-speech.
     stretch_held: bool = False
+    #: The utterance's opening, while it is held (nothing committed before it).
+    held: HeldOpening | None = None
     committed_through: int = -1  # speech end up to which every word is committed
     #: Per decode: whether it sounded like noise rather than speech.
     noise_votes: list[bool] = field(default_factory=list)
@@ -68,6 +84,8 @@ class Utterance:
     context_words: int = 0
     last_encoded: Encoded | None = None  # of the latest decode, which began at audio_from
     shown_tentative: str = ""
+    #: The pitch of the utterance's audio, followed once a turn change is in question.
+    pitch: PitchTrack | None = None
     #: Session-clock seconds the latest tentative update took, from its encoding to the
     #: moment its result was taken.
     tentative_seconds: float = 0.0

@@ -1,0 +1,114 @@
+"""The language readings of an utterance: the same audio decoded in both languages.
+
+While an utterance's language is not settled, the decode that may be committed is made
+in both languages of the pair and their likelihoods join the language evidence; the
+decision is then updated from all the evidence. :class:`LanguageReadings` is a part of
+:class:`~interpreter.streaming.StreamingRecognizer`, kept in its own module for size; it
+works on the recognizer's state.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from interpreter.asr.decoding import UtteranceDecoder
+from interpreter.asr.guards import sounds_like_noise
+from interpreter.asr.language import LanguagePair
+from interpreter.asr.turns import TurnLanguage
+from interpreter.asr.utterance import RecognizerStats, Utterance
+from interpreter.asr.whisper_engine import Hypothesis, WhisperEngine
+from interpreter.repetition import LoopRule, has_loop
+
+if TYPE_CHECKING:
+    from interpreter.streaming import StreamingOptions
+
+AUTO = "auto"
+
+
+class LanguageReadings:
+    """Readings in both languages, noise votes and language decisions (decoding itself is
+    the recognizer's ``_encode`` and ``_decode``)."""
+
+    # The recognizer's state these methods work on (set by its constructor).
+    engine: WhisperEngine
+    pair: LanguagePair
+    options: StreamingOptions
+    stats: RecognizerStats
+    _turns: TurnLanguage
+    _decoder: UtteranceDecoder
+    _mode: str
+    _held_side: str | None
+
+    def _note_noise(self, utt: Utterance, hypothesis: Hypothesis) -> None:
+        """One decode's vote on whether the utterance is noise (see ``_credible``)."""
+        guards = self.engine.options.guards
+        utt.noise_votes.append(
+            sounds_like_noise(hypothesis.no_speech_prob, hypothesis.avg_logprob, guards)
+        )
+
+    def _final_hypothesis(self, utt: Utterance, end: int) -> Hypothesis:
+        """The decode that may be committed whole.
+
+        While the language is not settled, the same audio is also decoded in the pair's
+        other language and the likelihoods join the evidence. After a pause (when the
+        speech may be the other side's) both readings leave out the committed words, so
+        neither is primed by the language they were in. Not once words after the pause
+        are committed too: a bare reading would read them again, and they would be
+        committed twice.
+        """
+        since_pause = utt.commit.committed[utt.context_words :]
+        candidate = self._mode == AUTO and utt.turn_candidate and not since_pause
+        first_bare = candidate and (utt.decision is None or utt.decision.fallback)
+        encoded = self._encode(utt, end)
+        decision = utt.decision
+        assert decision is not None
+        if self._mode != AUTO or not decision.fallback:
+            return self._decode(utt, end, final=True, reuse=True, bare=first_bare)
+        # Both readings at once, one per worker.
+        other = self._other_language(decision.lang)
+        readings = self._decoder.decode_each(
+            utt, encoded, [decision.lang, other], final=True, bare=candidate
+        )
+        for reading in readings:
+            self._note_noise(utt, reading)
+        hypothesis, alternative = readings
+        if hypothesis.no_speech:
+            return hypothesis
+        self.stats.language_decodes += 1
+        by_lang = {decision.lang: hypothesis, other: alternative}
+        utt.language.observe_likelihood(
+            _reading_score(by_lang[self.pair.staff]), _reading_score(by_lang[self.pair.client])
+        )
+        self._redecide(utt)
+        return by_lang[utt.decision.lang]
+
+    def _other_language(self, lang: str) -> str:
+        return self.pair.client if lang == self.pair.staff else self.pair.staff
+
+    def _redecide(self, utt: Utterance) -> None:
+        """Update the decision from the evidence (see :meth:`TurnLanguage.decision`)."""
+        if self._mode != AUTO:
+            return
+        decision = self._turns.decision(utt, self._held_side)
+        if utt.decision is not None and decision.lang != utt.decision.lang:
+            utt.commit.forget_hypotheses()  # hypotheses in another language don't agree
+        utt.decision = decision
+
+    def _language_open(self, utt: Utterance) -> bool:
+        """Whether the detector still listens to this utterance."""
+        if self._mode != AUTO:
+            return False
+        unsettled = utt.decision is None or utt.decision.fallback or utt.turn_candidate
+        return unsettled or utt.language.audio_seconds < self.options.language_evidence_seconds
+
+
+#: A reading that repeats itself (any word three times, any group of words twice in a
+#: row) is predictable text, not a better reading: its likelihood is discounted.
+_ECHO = LoopRule(word_repeats=3, group_repeats=2, doubled_phrase=2)
+_ECHO_PENALTY = 0.5
+
+
+def _reading_score(hypothesis: Hypothesis) -> float:
+    """Average log-probability of a reading, for comparing the pair's two languages."""
+    echoes = hypothesis.looped or has_loop(hypothesis.words, _ECHO)
+    return hypothesis.avg_logprob - (_ECHO_PENALTY if echoes else 0.0)
