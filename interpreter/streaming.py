@@ -216,6 +216,10 @@ class StreamingRecognizer(TurnHandling):
         end = self._buffer_start + len(self._buffer)
         speech_end = self._segmenter.speech_end
         pause = self._segmenter.pause_seconds
+        if utt.held is not None and self._credible(utt) and self._voice_changed(utt, end, False):
+            # Another voice answered a held opening: both are settled at once, without
+            # waiting for a decode (the held words were read at their pause).
+            return self._split_turn(utt, speech_end, "voice")
         if pause > 0.0:
             due = (
                 pause >= self.options.speculative_pause_seconds

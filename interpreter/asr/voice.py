@@ -44,7 +44,7 @@ class VoiceOptions:
     min_voiced_frames: int = 8
     #: While the speech after the pause goes on, it is judged only once it has this many
     #: voiced frames: a phrase's first syllables are often pitched far from its whole.
-    mid_speech_voiced_frames: int = 50
+    mid_speech_voiced_frames: int = 20
     #: The speech before the pause is judged on at most its last this many voiced frames.
     reference_frames: int = 400
     #: Spread (standard deviation, natural log of the ratio) of one person's median
