@@ -24,7 +24,12 @@ from interpreter.asr.guards import is_silence_phrase
 from interpreter.asr.language import LanguageChooser, LanguagePair
 from interpreter.asr.readings import AUTO, LanguageReadings
 from interpreter.asr.turns import TurnChange, TurnLanguage
-from interpreter.asr.utterance import HeldOpening, RecognizerStats, Utterance
+from interpreter.asr.utterance import (
+    CUT_MARGIN_SAMPLES,
+    HeldOpening,
+    RecognizerStats,
+    Utterance,
+)
 from interpreter.asr.voice import PitchTrack, speaker_change_probability
 from interpreter.asr.whisper_engine import WhisperEngine
 from interpreter.audio.base import SAMPLE_RATE
@@ -45,7 +50,6 @@ logger = logging.getLogger(__name__)
 text_log = conversation_logger(__name__)
 
 MIN_DECODE_SAMPLES = SAMPLE_RATE // 10
-CUT_MARGIN_SAMPLES = SAMPLE_RATE // 10  # where decoding resumes after a committed pause
 
 
 class TurnHandling(LanguageReadings):
@@ -152,8 +156,7 @@ class TurnHandling(LanguageReadings):
             utt.tail = tail
             utt.stretch_held = True
             if not utt.commit.committed:
-                resume = min(speech_end + CUT_MARGIN_SAMPLES, position)
-                utt.held = HeldOpening(tail, speech_end, resume, position, utt.decision)
+                utt.held = HeldOpening(tail, speech_end, position, utt.decision)
             self.stats.openings_held += 1
             logger.debug("utterance %d: opening held, language unsettled", utt.id)
             return events

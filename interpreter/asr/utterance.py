@@ -8,6 +8,9 @@ from interpreter.asr.commit import CommitState
 from interpreter.asr.language import LanguageDecision, UtteranceLanguage
 from interpreter.asr.voice import PitchTrack
 from interpreter.asr.whisper_engine import Encoded
+from interpreter.audio.base import SAMPLE_RATE
+
+CUT_MARGIN_SAMPLES = SAMPLE_RATE // 10  # where decoding resumes after a committed pause
 
 
 @dataclass
@@ -44,9 +47,13 @@ class HeldOpening:
 
     words: list[str]
     speech_end: int
-    resume: int  # where the speech after the pause is taken to begin
     position: int  # the stream position of the pause's boundary
     decision: LanguageDecision | None
+
+    @property
+    def resume(self) -> int:
+        """Where the speech after the pause is taken to begin."""
+        return min(self.speech_end + CUT_MARGIN_SAMPLES, self.position)
 
 
 @dataclass

@@ -153,7 +153,10 @@ class PitchTrack:
         """Pitch of the voiced frames centred in ``[start, end)``."""
         if not self._pitch:
             return np.zeros(0)
-        centres, pitch = np.concatenate(self._centres), np.concatenate(self._pitch)
+        if len(self._pitch) > 1:  # joined once, so each call joins only what is new
+            self._centres = [np.concatenate(self._centres)]
+            self._pitch = [np.concatenate(self._pitch)]
+        centres, pitch = self._centres[0], self._pitch[0]
         inside = (centres >= start) & (centres < end) & ~np.isnan(pitch)
         return pitch[inside]
 
