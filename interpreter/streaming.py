@@ -388,7 +388,10 @@ class StreamingRecognizer(TurnHandling):
 
     def _credible(self, utt: Utterance) -> bool:
         """Whether the utterance sounds like speech to Whisper: not most of its decodes
-        sound like noise (one decode alone is too easily swayed either way)."""
+        sound like noise (one decode alone is too easily swayed either way), or its
+        voice was heard (see ``Utterance.voice_heard``)."""
+        if utt.voice_heard:
+            return True
         votes = utt.noise_votes
         return bool(votes) and 2 * sum(votes) <= len(votes)
 

@@ -197,3 +197,41 @@ def test_one_voice_after_quick_pauses_stays_one_utterance(
     result = stream_audio(whisper_engine, decode_file(conversation.path))
     assert result.recognizer.stats.voice_splits == 0
     assert {e.lang for e in result.ended if e.text} == {"fi"}
+
+
+LONG_QUESTION = (
+    "That is what I thought. The problem is that I do not know yet where I will be "
+    "working in the autumn, so can we change the day care centre later, for example to "
+    "one in Kontula or in Myllypuro?"
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("answer", "gap_seconds"), [("Kyllä voi.", 0.5), ("Kyllä voi.", 0.6), ("Kyllä.", 0.5)]
+)
+def test_a_short_answer_in_another_voice_after_a_long_question_is_read(
+    tmp_path: Path,
+    require_speech: Callable[..., None],
+    whisper_engine,
+    answer: str,
+    gap_seconds: float,
+):
+    """A client's long English question (a Scottish man's voice), answered in Finnish
+    by the staff (another man, higher pitched) within 0.6 s: the answer is a Finnish
+    utterance of its own, with its words. A word or two of diphone Finnish sounds like
+    noise to Whisper in some decodes; the voice says a person spoke, and that the
+    speaker likely answers the question (the other side)."""
+    require_speech("finnish", "english")
+    clips = [
+        (speech.synthesize_english(LONG_QUESTION, voice="en-gb-scotland"), LONG_QUESTION, "en"),
+        (speech.synthesize_finnish(answer, "lj"), answer, "fi"),
+    ]
+    conversation = speech.build_conversation(
+        clips, gap_seconds=[gap_seconds], out_path=tmp_path / "answer.wav"
+    )
+    result = stream_audio(whisper_engine, decode_file(conversation.path))
+    ended = [(e.lang, e.text) for e in result.ended]
+    print("\n", ended)
+    assert len(ended) == 2 and ended[0][0] == "en"
+    assert ended[1][0] == "fi" and ended[1][1]

@@ -86,6 +86,10 @@ class LanguageOptions:
     held_prior: float = 0.9
     #: After a pause within an utterance, the same speaker goes on this often.
     continue_prior: float = 0.7
+    #: A quick answer in another voice (an utterance split off where the voice changed)
+    #: is the other side's this often: at a desk, whoever answers within a second is
+    #: mostly the one who was spoken to, though a client's companion may speak too.
+    other_voice_prior: float = 0.75
     #: Once words are committed, more are committed mid-speech while the language of
     #: what follows is at least this likely (not yet settled, but not doubted either).
     continue_commit_probability: float = 0.6
@@ -107,7 +111,7 @@ class LanguageOptions:
 
     def __post_init__(self) -> None:
         names = ("settle_probability", "revise_probability", "turn_prior", "held_prior")
-        for name in (*names, "continue_prior", "continue_commit_probability"):
+        for name in (*names, "continue_prior", "continue_commit_probability", "other_voice_prior"):
             if not 0.5 <= getattr(self, name) < 1.0:
                 raise ValueError(f"{name} must be at least 0.5 and below 1")
 
@@ -134,6 +138,9 @@ class UtteranceLanguage:
         self._likelihood = 0.0
         self._stretch_seconds = 0.0
         self._folded_seconds = 0.0
+        #: The side whose speech this utterance was split off from because another
+        #: voice began: the utterance most likely answers that side.
+        self.answers: str | None = None
 
     def observe_detection(self, scores: Mapping[str, float], audio_seconds: float) -> None:
         """Whisper's detector on the current stretch (it replaces the previous reading)."""
@@ -234,11 +241,14 @@ class LanguageChooser:
             return {lang: 0.5 for lang in raw}
         return {lang: value / total for lang, value in raw.items()}
 
-    def prior_logodds(self, held_side: str | None = None) -> float:
-        """Log-odds of the client speaking before any audio is heard."""
+    def prior_logodds(self, held_side: str | None = None, answers: str | None = None) -> float:
+        """Log-odds of the client speaking before any audio is heard (``answers``: see
+        :attr:`UtteranceLanguage.answers`)."""
         o = self.options
         if held_side is not None:
             return _logit(o.held_prior) * (1 if held_side == CLIENT else -1)
+        if answers is not None:
+            return _logit(o.other_voice_prior) * (1 if answers == STAFF else -1)
         if self.last_side is None:
             # Nobody has spoken yet: the staff usually opens the conversation.
             return -_logit(o.turn_prior)
@@ -248,25 +258,34 @@ class LanguageChooser:
         self, evidence: UtteranceLanguage | None, held_side: str | None = None
     ) -> LanguageDecision:
         """The likelier side given the evidence and the priors."""
-        logodds = self.prior_logodds(held_side) + (evidence.logodds if evidence else 0.0)
-        return self._decision(logodds)
+        if evidence is None:
+            return self._decision(self.prior_logodds(held_side))
+        return self._decision(self.prior_logodds(held_side, evidence.answers) + evidence.logodds)
 
     def decide_folded(
         self, evidence: UtteranceLanguage, held_side: str | None = None
     ) -> LanguageDecision:
         """The likelier side of the stretches before the current one."""
-        return self._decision(self.prior_logodds(held_side) + evidence.folded_logodds)
+        prior = self.prior_logodds(held_side, evidence.answers)
+        return self._decision(prior + evidence.folded_logodds)
 
     def decide_stretch(
-        self, evidence: UtteranceLanguage, speaking: str, held_side: str | None = None
+        self,
+        evidence: UtteranceLanguage,
+        speaking: str,
+        held_side: str | None = None,
+        continue_probability: float | None = None,
     ) -> LanguageDecision:
         """The likelier language of the current stretch alone, after a pause in an
-        utterance in ``speaking``: the same speaker usually goes on, unless push-to-talk
-        says otherwise."""
+        utterance in ``speaking``: the same speaker usually goes on (``continue_prior``,
+        or ``continue_probability`` where the voice after the pause says more), unless
+        push-to-talk says otherwise."""
         if held_side is not None:
             prior = self.prior_logodds(held_side)
         else:
-            prior = _logit(self.options.continue_prior)
+            if continue_probability is None:
+                continue_probability = self.options.continue_prior
+            prior = _logit(continue_probability)
             prior *= 1 if speaking == self.pair.client else -1
         return self._decision(prior + evidence.stretch_logodds)
 

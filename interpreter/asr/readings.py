@@ -49,8 +49,9 @@ class LanguageReadings:
     def _final_hypothesis(self, utt: Utterance, end: int) -> Hypothesis:
         """The decode that may be committed whole.
 
-        While the language is not settled, the same audio is also decoded in the pair's
-        other language and the likelihoods join the evidence. After a pause (when the
+        While the language is not settled (or rests on a short detection, see
+        :meth:`_short_and_open`), the same audio is also decoded in the pair's other
+        language and the likelihoods join the evidence. After a pause (when the
         speech may be the other side's) both readings leave out the committed words, so
         neither is primed by the language they were in. Not once words after the pause
         are committed too: a bare reading would read them again, and they would be
@@ -62,16 +63,17 @@ class LanguageReadings:
         encoded = self._encode(utt, end)
         decision = utt.decision
         assert decision is not None
-        if self._mode != AUTO or not decision.fallback:
+        if self._mode != AUTO or (not decision.fallback and not self._short_and_open(utt)):
             return self._decode(utt, end, final=True, reuse=True, bare=first_bare)
         # Both readings at once, one per worker.
         other = self._other_language(decision.lang)
         readings = self._decoder.decode_each(
             utt, encoded, [decision.lang, other], final=True, bare=candidate
         )
-        for reading in readings:
-            self._note_noise(utt, reading)
         hypothesis, alternative = readings
+        # One vote for one piece of audio: it is speech if either language reads it as
+        # such (the reading forced into the wrong language is always a poor one).
+        self._note_noise(utt, max(readings, key=lambda reading: reading.avg_logprob))
         if hypothesis.no_speech:
             return hypothesis
         self.stats.language_decodes += 1
@@ -81,6 +83,14 @@ class LanguageReadings:
         )
         self._redecide(utt)
         return by_lang[utt.decision.lang]
+
+    def _short_and_open(self, utt: Utterance) -> bool:
+        """Whether nothing of the utterance is committed yet and the detector heard too
+        little of it to count fully: its language is then also weighed by which
+        language reads it better, however settled it looks (a word or two costs little
+        to decode twice, and Whisper's detector is least reliable on it)."""
+        full = self._turns.options.full_weight_seconds
+        return not utt.commit.committed and utt.language.audio_seconds < full
 
     def _other_language(self, lang: str) -> str:
         return self.pair.client if lang == self.pair.staff else self.pair.staff

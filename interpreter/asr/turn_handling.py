@@ -198,6 +198,7 @@ class TurnHandling(LanguageReadings):
             utt.stretches.append((utt.stretch_start, utt.stretch_words, speech_end, weak))
         utt.stretch_start, utt.stretch_words = resume, len(utt.commit.committed)
         utt.stretch_held = False
+        utt.other_voice = None
         self._move_audio_from(utt, resume)
         utt.turn_candidate = True  # what follows the pause may be the other side
         utt.context_words = len(utt.commit.committed)
@@ -283,9 +284,13 @@ class TurnHandling(LanguageReadings):
         turn.commit.agreement = self.options.agreement
         turn.stretch_start = start
         turn.language.continue_stretch(utt.language)
+        if by_voice and utt.committed_lang is not None:
+            turn.language.answers = self.pair.side_of(utt.committed_lang)
         if start == utt.audio_from:
             turn.last_encoded, turn.decoded_to = utt.last_encoded, utt.decoded_to
-        turn.noise_votes = utt.noise_votes[-1:]
+        # No noise votes carried over: the last ones read this audio as the other
+        # speaker's language, and a wrong-language reading of speech can sound like noise.
+        turn.voice_heard = by_voice
         self._next_id += 1
         self._utterance = turn
         self._redecide(turn)
@@ -334,6 +339,7 @@ class TurnHandling(LanguageReadings):
         may be buffered when a file is replayed at once) is another question.
         """
         options = self.options.voice
+        utt.other_voice = None
         if options.split_probability >= 1:
             return False
         if utt.held is not None:  # the utterance's opening, held at the pause
@@ -352,6 +358,7 @@ class TurnHandling(LanguageReadings):
             if len(before) < options.min_voiced_frames:
                 utt.held = None  # too little voice before the pause to ever tell
             return False
+        utt.other_voice = probability
         changed = probability >= options.split_probability
         if not changed:
             utt.held = None  # the same voice goes on: the opening is decided with the rest

@@ -44,7 +44,9 @@ class TurnLanguage:
         if committed is None:
             return self.chooser.decide(utt.language, held_side)
         if utt.turn_candidate:
-            decision = self.chooser.decide_stretch(utt.language, committed, held_side)
+            decision = self.chooser.decide_stretch(
+                utt.language, committed, held_side, self._continue_probability(utt)
+            )
         else:
             decision = self.chooser.decide(utt.language, held_side)
         if decision.lang != committed:
@@ -69,7 +71,9 @@ class TurnLanguage:
             return None
         if not utt.language.stretch_seconds:
             return None
-        decision = self.chooser.decide_stretch(utt.language, committed, held_side)
+        decision = self.chooser.decide_stretch(
+            utt.language, committed, held_side, self._continue_probability(utt)
+        )
         # A word or two after a pause rarely tells the languages apart ("okei" is
         # Finnish too): the same speaker going on stays likelier until it is clear.
         needed = self.options.settle_probability if final else revise_at
@@ -78,3 +82,14 @@ class TurnLanguage:
         before = self.chooser.decide_folded(utt.language, held_side)
         sure = before.lang == committed and before.probability >= self.options.settle_probability
         return "split" if sure else "revise"
+
+    def _continue_probability(self, utt: Utterance) -> float | None:
+        """How likely the speaker before the pause goes on after it, where the voice
+        makes that less likely than usual (None: the usual ``continue_prior``).
+
+        Only a voice that differs lowers it: similar voices may still be two people
+        (see :mod:`interpreter.asr.voice`), so they never make it higher.
+        """
+        if utt.other_voice is None:
+            return None
+        return min(self.options.continue_prior, 1.0 - utt.other_voice)

@@ -85,6 +85,9 @@ class Utterance:
     committed_through: int = -1  # speech end up to which every word is committed
     #: Per decode: whether it sounded like noise rather than speech.
     noise_votes: list[bool] = field(default_factory=list)
+    #: Split off where another voice began: its pitch says a person speaks in it,
+    #: however Whisper's decodes of a word or two sound.
+    voice_heard: bool = False
     #: Decoding starts here: after a pause everything before it is committed, so its
     #: audio is dropped and its words become context (cheaper and faster decodes).
     audio_from: int = 0
@@ -93,6 +96,9 @@ class Utterance:
     shown_tentative: str = ""
     #: The pitch of the utterance's audio, followed once a turn change is in question.
     pitch: PitchTrack | None = None
+    #: Probability that the speech after the latest pause is another person's voice;
+    #: None while there is no such speech or too little voice to tell.
+    other_voice: float | None = None
     #: Session-clock seconds the latest tentative update took, from its encoding to the
     #: moment its result was taken.
     tentative_seconds: float = 0.0
