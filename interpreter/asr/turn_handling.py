@@ -284,13 +284,13 @@ class TurnHandling(LanguageReadings):
         turn.commit.agreement = self.options.agreement
         turn.stretch_start = start
         turn.language.continue_stretch(utt.language)
+        # A voice splits only after committed words: the side it answers is known.
         if by_voice and utt.committed_lang is not None:
             turn.language.answers = self.pair.side_of(utt.committed_lang)
         if start == utt.audio_from:
             turn.last_encoded, turn.decoded_to = utt.last_encoded, utt.decoded_to
         # No noise votes carried over: the last ones read this audio as the other
         # speaker's language, and a wrong-language reading of speech can sound like noise.
-        turn.voice_heard = by_voice
         self._next_id += 1
         self._utterance = turn
         self._redecide(turn)

@@ -85,9 +85,6 @@ class Utterance:
     committed_through: int = -1  # speech end up to which every word is committed
     #: Per decode: whether it sounded like noise rather than speech.
     noise_votes: list[bool] = field(default_factory=list)
-    #: Split off where another voice began: its pitch says a person speaks in it,
-    #: however Whisper's decodes of a word or two sound.
-    voice_heard: bool = False
     #: Decoding starts here: after a pause everything before it is committed, so its
     #: audio is dropped and its words become context (cheaper and faster decodes).
     audio_from: int = 0
@@ -102,3 +99,10 @@ class Utterance:
     #: Session-clock seconds the latest tentative update took, from its encoding to the
     #: moment its result was taken.
     tentative_seconds: float = 0.0
+
+    @property
+    def voice_heard(self) -> bool:
+        """Split off where another voice began (it answers the side before it): its
+        pitch says a person speaks in it, however Whisper's decodes of a word or two
+        sound."""
+        return self.language.answers is not None
