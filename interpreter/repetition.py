@@ -122,3 +122,23 @@ def remove_loops(
             word = shortened
         cleaned.append(word)
     return cleaned, found
+
+
+def longest_shared_run(words: Sequence[str], earlier: Sequence[str]) -> int:
+    """How many words in a row of ``words`` also stand, in that order, in ``earlier``.
+
+    Whisper sometimes copies its previous-text prompt into the new reading instead of
+    transcribing hard audio; a long shared run is the sign. Words compare as in loops.
+    """
+    keys, earlier_keys = [_key(w) for w in words], [_key(w) for w in earlier]
+    best = 0
+    # Classic longest common substring over words: runs[j] ends at earlier_keys[j - 1].
+    runs = [0] * (len(earlier_keys) + 1)
+    for key in keys:
+        previous = 0
+        for j, other in enumerate(earlier_keys, start=1):
+            current = runs[j]
+            runs[j] = previous + 1 if key == other else 0
+            best = max(best, runs[j])
+            previous = current
+    return best

@@ -26,7 +26,7 @@ from interpreter.events import (
     TranslationEvent,
     UtteranceEnded,
 )
-from interpreter.repetition import has_loop
+from interpreter.repetition import has_loop, longest_shared_run
 from interpreter.streaming import StreamingOptions
 
 pytestmark = pytest.mark.slow
@@ -125,6 +125,24 @@ def test_no_loop_is_ever_shown(whole_dialogue):
 def test_no_speech_is_read_twice(whole_dialogue):
     material, result = whole_dialogue
     assert not result.overlong(material.turns)
+
+
+def test_nothing_is_copied_from_earlier_in_the_utterance(whole_dialogue):
+    """No two neighbouring turns of the script share four words in a row, so a committed
+    piece that repeats four words of its utterance's earlier text was not said: Whisper
+    copied its previous-text prompt (test_context_copy.py)."""
+    material, result = whole_dialogue
+    for first, second in pairwise(material.turns):
+        words = f"{first.text} {second.text}".split()
+        assert all(longest_shared_run(words[i : i + 4], words[:i]) < 4 for i in range(len(words)))
+    before: dict[int, list[str]] = {}
+    copies = []
+    for event in result.committed:
+        earlier = before.setdefault(event.utterance_id, [])
+        if longest_shared_run(event.text.split(), earlier) >= 4:
+            copies.append((" ".join(earlier), event.text))
+        earlier += event.text.split()
+    assert not copies
 
 
 def test_revisions_replace_and_end_consistently(whole_dialogue):

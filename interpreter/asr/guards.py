@@ -7,11 +7,12 @@ silence is a last check, applied only to results that are already doubtful.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from faster_whisper.transcribe import get_compression_ratio
 
-from interpreter.repetition import LoopRule, remove_loops
+from interpreter.repetition import LoopRule, longest_shared_run, remove_loops
 from interpreter.textnorm import normalise_for_wer
 
 
@@ -33,6 +34,9 @@ class GuardOptions:
     #: one sentence's decodes through a sound server), whereas its readings of wordless
     #: babble stay below -0.9 (test speech: -0.8 to -0.1).
     utterance_noise_log_prob: float = -0.5
+    #: A reading that repeats this many words in a row of its previous-text prompt is
+    #: read again without the prompt: Whisper copies the prompt on audio it cannot read.
+    context_copy_words: int = 4
 
 
 # Subtitle credits and sign-offs from Whisper's training data, seen on silence and noise.
@@ -75,6 +79,12 @@ def sounds_like_noise(no_speech_prob: float, avg_logprob: float, options: GuardO
 
 def is_repetitive(text: str, options: GuardOptions) -> bool:
     return get_compression_ratio(text) > options.compression_ratio_threshold if text else False
+
+
+def copies_context(words: Sequence[str], context: str, options: GuardOptions) -> bool:
+    """Whether ``words`` repeat a long run of ``context`` (see the options)."""
+    run = options.context_copy_words
+    return bool(run) and longest_shared_run(words, context.split()) >= run
 
 
 def remove_repetition_loops(

@@ -21,6 +21,7 @@ import numpy as np
 
 from interpreter.asr.guards import (
     GuardOptions,
+    copies_context,
     is_no_speech,
     is_repetitive,
     remove_repetition_loops,
@@ -200,10 +201,19 @@ class WhisperEngine:
         return self.complete(self.submit(encoded, language, prefix, hotwords, final, context))
 
     def complete(self, pending: PendingHypothesis) -> Hypothesis:
-        """Wait for a submitted decode; a final one that loops or has low confidence is
-        retried with a wider beam."""
+        """Wait for a submitted decode. A reading that copies a run of its earlier text is
+        read again without that text in the prompt; a final one that loops or has low
+        confidence is retried with a wider beam."""
+        started = pending.started
         hypothesis = pending.result()
         guards = self.options.guards
+        if pending.context and copies_context(hypothesis.words, pending.fixed_words, guards):
+            # Read again without the earlier text; a copy that stays was really said.
+            unprompted = pending.without_context()
+            reread = unprompted.result()
+            if not copies_context(reread.words, pending.fixed_words, guards):
+                logger.debug("a reading copied its previous-text prompt: read without it")
+                pending, hypothesis = unprompted, reread
         doubtful = (
             hypothesis.looped
             or hypothesis.compression_ratio > (guards.compression_ratio_threshold)
@@ -215,7 +225,7 @@ class WhisperEngine:
             retry = pending.retry(retry_beam).result()
             if retry.avg_logprob > hypothesis.avg_logprob or hypothesis.looped:
                 hypothesis = retry
-        return replace(hypothesis, seconds=time.perf_counter() - pending.started)
+        return replace(hypothesis, seconds=time.perf_counter() - started)
 
     def submit(
         self,
@@ -228,7 +238,13 @@ class WhisperEngine:
     ) -> PendingHypothesis:
         """Start :meth:`decode` on a free worker and return at once; :meth:`complete`
         takes the result."""
-        tokenizer = self._tokenizer(language)
+        request = self._request(
+            encoded, self._tokenizer(language), prefix, hotwords, final, context
+        )
+        beam_size = self.options.final_beam_size if final else self.options.beam_size
+        return PendingHypothesis(self, request, beam_size)
+
+    def _request(self, encoded, tokenizer, prefix, hotwords, final, context) -> _DecodeRequest:
         prompt = self._prompt(tokenizer, prefix, hotwords, context)
         budget = int(self.options.max_tokens_per_second * encoded.audio_seconds) + 10
         prefix_tokens = len(tokenizer.encode(" " + prefix.strip())) if prefix else 0
@@ -237,11 +253,9 @@ class WhisperEngine:
         # max_length and the returned part (forced prefix and new tokens) by half of it.
         wanted = max(len(prompt) + new_tokens, 2 * (prefix_tokens + new_tokens))
         max_length = min(self._model.max_length, wanted)
-        beam_size = self.options.final_beam_size if final else self.options.beam_size
-        request = _DecodeRequest(
-            encoded, prompt, tokenizer, max_length, f"{context} {prefix}", final
+        return _DecodeRequest(
+            encoded, prompt, tokenizer, max_length, prefix, tuple(hotwords), context, final
         )
-        return PendingHypothesis(self, request, beam_size)
 
     def word_end_times(self, encoded: Encoded, language: str, words: Sequence[str]) -> list[float]:
         """When each of ``words`` ends in the encoded audio (seconds), by cross-attention.
@@ -346,8 +360,15 @@ class _DecodeRequest:
     prompt: list[int]
     tokenizer: object
     max_length: int
-    fixed_words: str  # committed text before the decoded words (context and prefix)
+    prefix: str
+    hotwords: tuple[str, ...]
+    context: str
     final: bool
+
+    @property
+    def fixed_words(self) -> str:
+        """Committed text before the decoded words (context and prefix)."""
+        return f"{self.context} {self.prefix}"
 
 
 class PendingHypothesis:
@@ -357,6 +378,8 @@ class PendingHypothesis:
         self._engine = engine
         self._request = request
         self.final = request.final
+        self.context = request.context
+        self.fixed_words = request.fixed_words
         self.beam_size = beam_size
         self.started = time.perf_counter()
         self._async = engine._start(request.encoded, request.prompt, request.max_length, beam_size)
@@ -377,6 +400,15 @@ class PendingHypothesis:
     def retry(self, beam_size: int) -> PendingHypothesis:
         """The same decode again with another beam size."""
         return PendingHypothesis(self._engine, self._request, beam_size)
+
+    def without_context(self) -> PendingHypothesis:
+        """The same decode again with no earlier text in the prompt (glossary terms and
+        the forced prefix stay)."""
+        r = self._request
+        request = self._engine._request(
+            r.encoded, r.tokenizer, r.prefix, r.hotwords, r.final, context=""
+        )
+        return PendingHypothesis(self._engine, request, self.beam_size)
 
 
 def _blas_threads():

@@ -35,7 +35,12 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from interpreter.asr.guards import is_no_speech, is_repetitive, remove_repetition_loops
+from interpreter.asr.guards import (
+    copies_context,
+    is_no_speech,
+    is_repetitive,
+    remove_repetition_loops,
+)
 from interpreter.asr.whisper_engine import Encoded, Hypothesis, WhisperEngine
 from interpreter.audio.base import SAMPLE_RATE
 from interpreter.server.client import ServerClient, ServerError, ServerHealth
@@ -315,15 +320,16 @@ class ServerWhisperEngine:
     def _decode_now(self, encoded, language, prefix, hotwords, final, context):
         held: _Audio = encoded.output
         if self.health.available and held.local is None:
-            prompt = _prompt(hotwords, context)
+            fixed = f"{context} {prefix}"
             try:
-                answer = held.answers.get((language, prompt))
-                if answer is None:
-                    answer = self.remote.transcribe(held.audio, language, prompt)
-                hypothesis = hypothesis_from_answer(answer, prefix, self.local)
-                return self.local.cut_loop_across_prefix(hypothesis, f"{context} {prefix}"), (
-                    self.server_label
-                )
+                hypothesis = self._transcribe(held, language, prefix, _prompt(hotwords, context))
+                guards = self.local.options.guards
+                if context and copies_context(hypothesis.words, fixed, guards):
+                    # As the local engine does: a copy of the prompt is read again without it.
+                    reread = self._transcribe(held, language, prefix, _prompt(hotwords, ""))
+                    if not copies_context(reread.words, fixed, guards):
+                        hypothesis = reread
+                return self.local.cut_loop_across_prefix(hypothesis, fixed), self.server_label
             except ServerError as exc:
                 self.health.failed(exc)
         else:
@@ -331,6 +337,12 @@ class ServerWhisperEngine:
         local = self._local_encoded(encoded)
         hypothesis = self.local.decode(local, language, prefix, hotwords, final, context)
         return hypothesis, "local"
+
+    def _transcribe(self, held: _Audio, language: str, prefix: str, prompt: str) -> Hypothesis:
+        answer = held.answers.get((language, prompt))
+        if answer is None:
+            answer = self.remote.transcribe(held.audio, language, prompt)
+        return hypothesis_from_answer(answer, prefix, self.local)
 
     def word_end_times(self, encoded: Encoded, language: str, words: Sequence[str]) -> list[float]:
         """Alignment only on audio encoded locally; a server result is never cut (0.0 says
