@@ -21,11 +21,12 @@ import numpy as np
 from interpreter.asr.decoding import PendingTentative, UtteranceDecoder
 from interpreter.asr.language import LanguageChooser, LanguageOptions, LanguagePair
 from interpreter.asr.level import LevelOptions, raised, speech_gain
+from interpreter.asr.results import Encoded, Hypothesis
 from interpreter.asr.turn_handling import AUTO, TurnHandling
 from interpreter.asr.turns import TurnLanguage
 from interpreter.asr.utterance import RecognizerStats, Utterance
 from interpreter.asr.voice import VoiceOptions
-from interpreter.asr.whisper_engine import Encoded, Hypothesis, WhisperEngine
+from interpreter.asr.whisper_engine import WhisperEngine
 from interpreter.audio.base import SAMPLE_RATE
 from interpreter.clock import StreamClock
 from interpreter.events import (

@@ -8,13 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from interpreter.asr.results import Encoded, Hypothesis
 from interpreter.asr.utterance import RecognizerStats, Utterance
-from interpreter.asr.whisper_engine import (
-    Encoded,
-    Hypothesis,
-    PendingHypothesis,
-    WhisperEngine,
-)
+from interpreter.asr.whisper_engine import PendingHypothesis, WhisperEngine
 from interpreter.logs import conversation_logger
 
 logger = logging.getLogger(__name__)

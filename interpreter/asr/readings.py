@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 from interpreter.asr.decoding import UtteranceDecoder
 from interpreter.asr.guards import sounds_like_noise
 from interpreter.asr.language import LanguagePair
+from interpreter.asr.results import Hypothesis
 from interpreter.asr.turns import TurnLanguage
 from interpreter.asr.utterance import RecognizerStats, Utterance
-from interpreter.asr.whisper_engine import Hypothesis, WhisperEngine
+from interpreter.asr.whisper_engine import WhisperEngine
 from interpreter.repetition import LoopRule, has_loop
 
 if TYPE_CHECKING:

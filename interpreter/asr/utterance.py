@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from interpreter.asr.commit import CommitState
 from interpreter.asr.language import LanguageDecision, UtteranceLanguage
+from interpreter.asr.results import Encoded
 from interpreter.asr.voice import PitchTrack
-from interpreter.asr.whisper_engine import Encoded
 from interpreter.audio.base import SAMPLE_RATE
 
 CUT_MARGIN_SAMPLES = SAMPLE_RATE // 10  # where decoding resumes after a committed pause

@@ -26,6 +26,7 @@ from interpreter.asr.guards import (
     is_repetitive,
     remove_repetition_loops,
 )
+from interpreter.asr.results import Encoded, Hypothesis
 from interpreter.audio.base import SAMPLE_RATE
 
 logger = logging.getLogger(__name__)
@@ -59,33 +60,6 @@ class AsrOptions:
     #: Output budget relative to the audio; bounds runaway generation.
     max_tokens_per_second: float = 15.0
     guards: GuardOptions = field(default_factory=GuardOptions)
-
-
-@dataclass(frozen=True)
-class Encoded:
-    """Encoder output for one stretch of audio."""
-
-    output: object  # ctranslate2.StorageView
-    audio_seconds: float
-    window_seconds: float
-    seconds: float  # time the encoder took
-
-
-@dataclass(frozen=True)
-class Hypothesis:
-    """One decoding result with the signals the guards look at."""
-
-    words: list[str]
-    avg_logprob: float
-    no_speech_prob: float
-    compression_ratio: float
-    no_speech: bool
-    looped: bool
-    seconds: float  # decode time, encoder excluded
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.words)
 
 
 def resolve_device(options: AsrOptions) -> tuple[str, str]:

@@ -41,7 +41,8 @@ from interpreter.asr.guards import (
     is_repetitive,
     remove_repetition_loops,
 )
-from interpreter.asr.whisper_engine import Encoded, Hypothesis, WhisperEngine
+from interpreter.asr.results import Encoded, Hypothesis
+from interpreter.asr.whisper_engine import WhisperEngine
 from interpreter.audio.base import SAMPLE_RATE
 from interpreter.server.client import ServerClient, ServerError, ServerHealth
 from interpreter.textnorm import normalise_for_wer
