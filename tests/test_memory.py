@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from interpreter import memory
+from interpreter import cli, memory
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim")
@@ -17,6 +17,35 @@ def test_freed_memory_is_returned_on_linux():
 def test_other_systems_do_nothing(monkeypatch):
     monkeypatch.setattr(memory.sys, "platform", "win32")
     assert memory.release_free_memory() is False
+
+
+def test_mkl_keeps_no_cache_unless_the_environment_says_so(monkeypatch):
+    monkeypatch.delenv("MKL_DISABLE_FAST_MM", raising=False)
+    memory.limit_allocator_caches()
+    assert memory.os.environ["MKL_DISABLE_FAST_MM"] == "1"
+    monkeypatch.setenv("MKL_DISABLE_FAST_MM", "yes")
+    memory.limit_allocator_caches()
+    assert memory.os.environ["MKL_DISABLE_FAST_MM"] == "yes"
+
+
+def test_other_systems_keep_their_allocator(monkeypatch):
+    monkeypatch.setattr(memory.sys, "platform", "darwin")
+    monkeypatch.setattr(memory.ctypes, "CDLL", lambda name: pytest.fail(f"loaded {name}"))
+    memory.limit_allocator_caches()
+
+
+def test_main_limits_the_caches_before_anything_runs(monkeypatch):
+    calls: list[str] = []
+    monkeypatch.setattr(memory, "limit_allocator_caches", lambda: calls.append("limit"))
+
+    def parser():
+        calls.append("parse")
+        raise SystemExit(0)
+
+    monkeypatch.setattr(cli, "build_parser", parser)
+    with pytest.raises(SystemExit):
+        cli.main([])
+    assert calls == ["limit", "parse"]
 
 
 def test_loading_models_gives_back_what_the_loading_freed(monkeypatch, whisper_base_dir, tmp_path):
