@@ -352,12 +352,18 @@ class PendingHypothesis:
         self._engine = engine
         self._request = request
         self.final = request.final
-        self.context = request.context
-        self.fixed_words = request.fixed_words
         self.beam_size = beam_size
         self.started = time.perf_counter()
         self._async = engine._start(request.encoded, request.prompt, request.max_length, beam_size)
         self._hypothesis: Hypothesis | None = None
+
+    @property
+    def context(self) -> str:
+        return self._request.context
+
+    @property
+    def fixed_words(self) -> str:
+        return self._request.fixed_words
 
     def done(self) -> bool:
         return self._hypothesis is not None or self._async.done()
