@@ -22,7 +22,9 @@ from tiny_models import (  # noqa: F401
 
 from interpreter.translate.backends import (
     CTranslate2Backend,
+    TargetIds,
     TransformersBackend,
+    ct2_target_tokens,
     load_backend,
 )
 from interpreter.translate.base import ModelSpec, TranslationError
@@ -51,6 +53,40 @@ def backends(spec: ModelSpec) -> tuple[TransformersBackend, CTranslate2Backend]:
     a vocabulary map, which may change the output: see test_translate_vmap.py)."""
     ct2 = CTranslate2Backend(spec, device="cpu", compute_type="float32", use_vmap=False)
     return TransformersBackend(spec), ct2
+
+
+def _first_ids(tokens: list[str]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for index, token in enumerate(tokens):
+        ids.setdefault(token, index)
+    return ids
+
+
+def test_target_ids_are_the_conversions_first_ids_whatever_the_shared_table_says() -> None:
+    tokens = ["<pad>", "a", "b", "a", "c", "d", "b"]
+    known = {"<pad>": 0, "a": 3, "b": 2, "c": 9, "d": -2, "e": 5, "f": 1}
+    ids = TargetIds(tokens, known)
+    assert {token: ids.get(token, -1) for token in tokens} == _first_ids(tokens)
+    assert ids.get("nowhere", 42) == 42
+
+
+def test_target_ids_keep_only_what_the_shared_table_gets_wrong() -> None:
+    tokens = [f"piece{i}" for i in range(1000)] + ["__fi__", "madeupword0"]
+    ids = TargetIds(tokens, {token: index for index, token in enumerate(tokens[:1000])})
+    assert ids._own == {"__fi__": 1000, "madeupword0": 1001}
+
+
+def test_backend_target_ids_match_the_conversions_vocabulary(spec: ModelSpec) -> None:
+    """Every family: the ids reported for CTranslate2's tokens are the conversion's own,
+    while the tokenizer's table is shared (M2M100's language tokens and NLLB's whole
+    vocabulary are the backend's own)."""
+    backend = CTranslate2Backend(spec, device="cpu", compute_type="float32", use_vmap=False)
+    assert spec.ct2_path is not None
+    tokens = ct2_target_tokens(spec.ct2_path)
+    expected = _first_ids(tokens)
+    target_ids = backend._token_ids
+    assert {token: target_ids.get(token, -1) for token in tokens} == expected
+    assert len(target_ids._own) < len(expected) or spec.family == "nllb"
 
 
 def _copy_model(spec: ModelSpec, tmp_path: Path) -> ModelSpec:

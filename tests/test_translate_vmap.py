@@ -16,7 +16,11 @@ from tiny_models import tiny_m2m100, tiny_marian  # noqa: F401  (fixtures)
 from trained_marian import trained_marian_fi_en  # noqa: F401  (fixture)
 
 from interpreter.phrases.results import RunResult
-from interpreter.translate.backends import CTranslate2Backend, TransformersBackend
+from interpreter.translate.backends import (
+    CTranslate2Backend,
+    TransformersBackend,
+    ct2_target_tokens,
+)
 from interpreter.translate.base import ModelSpec, TranslationError
 from interpreter.translate.loader import build_engine
 from models.conversion import convert_to_ctranslate2
@@ -132,7 +136,7 @@ def test_map_restricts_the_generated_tokens(tiny_marian, tmp_path) -> None:  # n
     source = [tokenizer.tokens(ids) for ids in mapped.codec.encode(SENTENCES)]
     allowed = vmap.candidates(token for tokens in source for token in tokens) | SPECIALS
     # Generated ids back to the conversion's target tokens.
-    target_tokens = {index: token for token, index in mapped._token_ids.items()}
+    target_tokens = ct2_target_tokens(spec.ct2_path)
     for ids in mapped.generate_ids(SENTENCES):
         assert {target_tokens[i] for i in ids} <= allowed
     outside = {target_tokens[i] for ids in full.generate_ids(SENTENCES) for i in ids}

@@ -14,7 +14,7 @@ import inspect
 import json
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -205,7 +205,9 @@ class CTranslate2Backend:
         if use_vmap and not self.use_vmap:
             logger.info("%s has no vocabulary map: the full output layer is used", ct2_path)
         self.max_batch_size = max_batch_size
-        self._token_ids = _ct2_vocabulary(Path(ct2_path))
+        self._token_ids = TargetIds(
+            ct2_target_tokens(Path(ct2_path)), self.codec.tokenizer.target_vocab
+        )
         self._unk = self.codec.tokenizer.unk_id
         logger.info(
             "loaded %s model %s with CTranslate2 on %s (%s, vocabulary map %s)",
@@ -264,8 +266,8 @@ class CTranslate2Backend:
         )
 
 
-def _ct2_vocabulary(folder: Path) -> dict[str, int]:
-    """Target token -> model id, from the vocabulary file of a CTranslate2 conversion.
+def ct2_target_tokens(folder: Path) -> list[str]:
+    """The target tokens of a CTranslate2 conversion, by model id, from its vocabulary file.
 
     These ids equal the transformers model's ids, including tokens the tokenizer does not
     know (M2M100's ``madeupword`` padding), so both backends report the same raw ids.
@@ -273,18 +275,38 @@ def _ct2_vocabulary(folder: Path) -> dict[str, int]:
     for name in ("target_vocabulary", "shared_vocabulary"):
         if (folder / f"{name}.json").is_file():
             tokens = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
-            break
+            return [str(token) for token in tokens]
         if (folder / f"{name}.txt").is_file():
-            tokens = (folder / f"{name}.txt").read_text(encoding="utf-8").split("\n")
-            break
-    else:
-        raise TranslationError(
-            f"The CTranslate2 model in {folder} has no vocabulary file. Convert the model again."
-        )
-    ids: dict[str, int] = {}
-    for index, token in enumerate(tokens):
-        ids.setdefault(token, index)
-    return ids
+            return (folder / f"{name}.txt").read_text(encoding="utf-8").split("\n")
+    raise TranslationError(
+        f"The CTranslate2 model in {folder} has no vocabulary file. Convert the model again."
+    )
+
+
+class TargetIds:
+    """Target token -> model id (the first id where a token is listed twice).
+
+    A vocabulary of 60,000 tokens takes about 9 MB as a Python table, and the tokenizer
+    already holds one with (nearly) the same ids: that table is used, and only the tokens
+    whose id differs from it (M2M100's language and padding tokens) are kept here.
+    """
+
+    def __init__(self, tokens: Sequence[str], known: Mapping[str, int]) -> None:
+        self._known = known
+        self._own: dict[str, int] = {}
+        for index, token in enumerate(tokens):
+            if token in self._own:
+                continue
+            first = known.get(token)
+            # ``known`` is right for a token whose id there is where the token is first
+            # listed: at this index, or at an earlier one (this is a later duplicate).
+            if first is not None and 0 <= first <= index and tokens[first] == token:
+                continue
+            self._own[token] = index
+
+    def get(self, token: str, default: int) -> int:
+        own = self._own.get(token)
+        return own if own is not None else self._known.get(token, default)
 
 
 #: Backend classes by name, in the order tried when the preferred one is not possible.

@@ -9,7 +9,7 @@ tokenizer is created.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 
@@ -61,6 +61,8 @@ class NllbTokenizer:
         if missing:  # transformers adds the configuration's special tokens the file lacks
             backend.add_special_tokens(missing)
         self._backend = backend
+        # The vocabulary stays inside ``tokenizers``: no Python table to share.
+        self.target_vocab: Mapping[str, int] = MappingProxyType({})
         unk = backend.token_to_id(self.settings.named["unk_token"])
         if unk is None:
             raise TranslationError(f"{path} has no unknown token: download the model again.")

@@ -151,11 +151,12 @@ class MarianTokenizer(_SentencePieceTokenizer):
         super().__init__(folder, settings, _read_vocab(folder / "vocab.json"))
         self._source_spm = _load_spm(folder / "source.spm")
         self._target_spm = _load_spm(folder / "target.spm")
-        target_vocab = self.vocab
-        if settings.options.get("separate_vocabs"):
-            target_vocab = _read_vocab(folder / "target_vocab.json")
+        self.target_vocab = self.vocab
         self._source_tokens = {index: token for token, index in self.vocab.items()}
-        self._target_tokens = {index: token for token, index in target_vocab.items()}
+        self._target_tokens = self._source_tokens
+        if settings.options.get("separate_vocabs"):
+            self.target_vocab = _read_vocab(folder / "target_vocab.json")
+            self._target_tokens = {index: token for token, index in self.target_vocab.items()}
         self.model_max_length = settings.options.get("model_max_length", MARIAN_MAX_LENGTH)
         if not isinstance(self.model_max_length, int):
             self.model_max_length = None
@@ -217,6 +218,7 @@ class M2M100Tokenizer(_SentencePieceTokenizer):
     def __init__(self, folder: Path) -> None:
         settings = read_settings(folder, M2M100_SPECIAL_TOKENS)
         super().__init__(folder, settings, _read_vocab(folder / "vocab.json"))
+        self.target_vocab = self.vocab
         self._spm = _load_spm(folder / "sentencepiece.bpe.model")
         code_set = str(settings.options.get("language_codes") or "m2m100")
         if code_set not in M2M100_LANGUAGES:

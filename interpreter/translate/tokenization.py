@@ -116,6 +116,9 @@ class Tokenizer(Protocol):
     unk_id: int
     special_ids: frozenset[int]
     model_max_length: int | None
+    #: Target token -> id, as far as the tokenizer holds such a table anyway (empty if
+    #: it holds none): a CTranslate2 backend shares it instead of building its own.
+    target_vocab: Mapping[str, int]
 
     def __len__(self) -> int:
         """Vocabulary size with added tokens (transformers' ``len(tokenizer)``)."""
