@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from interpreter.asr.language import LanguagePair
 from interpreter.asr.whisper_engine import AsrOptions, WhisperEngine
@@ -25,6 +27,9 @@ from interpreter.translate.glossary import Glossary
 from interpreter.translate.worker import TranslationWorker
 
 logger = logging.getLogger(__name__)
+
+Loaded = TypeVar("Loaded")
+Other = TypeVar("Other")
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,24 @@ def load_engine(
         ) from exc
 
 
+def load_beside(
+    background: Callable[[], Loaded] | None, foreground: Callable[[], Other]
+) -> tuple[Loaded | None, Other]:
+    """``foreground()`` on this thread while ``background()`` (if any) runs on another.
+
+    For model loads: CTranslate2 reads and quantizes a model's weights without holding
+    Python's lock, so Whisper and the translation models load side by side where the PC
+    has two cores or more (docs/benchmarks.md, "Desk window startup"). The foreground's
+    error is raised first; either way, both loads have ended when this returns.
+    """
+    if background is None:
+        return None, foreground()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="model-load") as pool:
+        pending = pool.submit(background)
+        value = foreground()
+        return pending.result(), value
+
+
 #: Capture block of the live sources; short, so a pause is noticed within 20 ms.
 _LIVE_BLOCK_SECONDS = 0.02
 
@@ -157,32 +180,49 @@ def build_translator(
     ``ServerConnection`` that translates first, the local engines (where installed) being
     its fallback.
     """
-    from interpreter.translate.base import TranslationError
-    from interpreter.translate.loader import build_engine
-
     if engines is None:
-        engines = {}
-        for direction in ((pair.staff, pair.client), (pair.client, pair.staff)):
-            folder = settings.mt_models.get(direction)
-            try:
-                engines[direction] = build_engine(
-                    *direction,
-                    model_folder=folder,
-                    glossary=glossary,
-                    threads=translation_threads(settings),
-                    use_vmap=settings.translation_vmap,
-                )
-            except TranslationError as exc:
-                if folder is not None:
-                    raise
-                if on_notice and (server is None or not server.config.serves_mt):
-                    on_notice(f"Translation {direction[0]}-{direction[1]} is off: {exc}")
+        engines = load_translation_engines(settings, pair, glossary, on_notice)
     if server is not None and server.config.serves_mt:
         directions = [(pair.staff, pair.client), (pair.client, pair.staff)]
         engines = server.translation_engines(directions, engines, glossary)
     if not engines:
         return None
     return TranslationWorker(pair, engines, clock, on_event, settings.tentative_translation_seconds)
+
+
+def load_translation_engines(
+    settings: ListenSettings,
+    pair: LanguagePair,
+    glossary: Glossary | None,
+    on_notice: Callable[[str], None] | None = None,
+) -> dict[tuple[str, str], TranslationEngine]:
+    """The local engines of the pair's two directions that have a model.
+
+    A model given explicitly must load (errors propagate); a direction with no model
+    installed is left out, with a notice saying why (none where a server translates).
+    """
+    from interpreter.translate.base import TranslationError
+    from interpreter.translate.loader import build_engine
+
+    server = settings.server
+    server_translates = server is not None and server.active and server.serves_mt
+    engines: dict[tuple[str, str], TranslationEngine] = {}
+    for direction in ((pair.staff, pair.client), (pair.client, pair.staff)):
+        folder = settings.mt_models.get(direction)
+        try:
+            engines[direction] = build_engine(
+                *direction,
+                model_folder=folder,
+                glossary=glossary,
+                threads=translation_threads(settings),
+                use_vmap=settings.translation_vmap,
+            )
+        except TranslationError as exc:
+            if folder is not None:
+                raise
+            if on_notice and not server_translates:
+                on_notice(f"Translation {direction[0]}-{direction[1]} is off: {exc}")
+    return engines
 
 
 def translation_threads(settings: ListenSettings) -> int:
@@ -257,8 +297,17 @@ def build_listening_session(
         glossary = Glossary.load(settings.glossary)
     loads_models = engine is None or (settings.translate and translation_engines is None)
     if engine is None:
-        engine = load_engine(
-            settings.asr_model, settings.threads, settings.compute_device, on_notice
+        load_translation = None
+        if settings.translate and translation_engines is None and on_event is not None:
+
+            def load_translation() -> dict[tuple[str, str], TranslationEngine]:
+                return load_translation_engines(settings, pair, glossary, on_notice)
+
+        translation_engines, engine = load_beside(
+            load_translation,
+            lambda: load_engine(
+                settings.asr_model, settings.threads, settings.compute_device, on_notice
+            ),
         )
     server = None
     if settings.server is not None and settings.server.active:

@@ -126,20 +126,6 @@ class SessionWorker(QObject):
 
         glossary = self._load_glossary(settings.glossary)
         settings = replace(settings, glossary=None)  # loaded (or reported) here, not again
-        engine_key = (settings.asr_model, settings.compute_device, settings.threads)
-        if self._engine_key != engine_key:
-            self.progress.emit("whisper")
-            from interpreter.session import load_engine
-
-            self._engine = load_engine(
-                settings.asr_model, settings.threads, settings.compute_device, on_notice
-            )
-            self._engine_key = engine_key
-        source = None
-        if settings.replay is None:  # after Whisper: a missing microphone still loads it
-            from interpreter.audio.microphone import MicrophoneSource
-
-            source = MicrophoneSource(settings.device or None, sounddevice=self._sd)
         mt_key = (
             settings.pair,
             tuple(sorted(settings.mt_models.items())),
@@ -148,6 +134,16 @@ class SessionWorker(QObject):
             glossary.version if glossary is not None else None,
         )
         engines = self._translation.get(mt_key)
+        engine_key = (settings.asr_model, settings.compute_device, settings.threads)
+        if self._engine_key != engine_key:
+            self.progress.emit("whisper")
+            engines = self._load_models(settings, glossary, engines, on_notice)
+            self._engine_key = engine_key
+        source = None
+        if settings.replay is None:  # after Whisper: a missing microphone still loads it
+            from interpreter.audio.microphone import MicrophoneSource
+
+            source = MicrophoneSource(settings.device or None, sounddevice=self._sd)
         self.progress.emit("translation")
         session = build_listening_session(
             settings,
@@ -193,6 +189,36 @@ class SessionWorker(QObject):
             notices=tuple(notices),
         )
         return session, info
+
+    def _load_models(self, settings, glossary, engines, on_notice) -> Any:
+        """Load Whisper, with the translation models beside it when they are not loaded
+        yet; the translation engines to use (None: the session loads them)."""
+        from interpreter.asr.language import LanguagePair
+        from interpreter.session import (
+            check_client_language,
+            load_beside,
+            load_engine,
+            load_translation_engines,
+        )
+
+        load_translation = None
+        if engines is None and settings.translate:
+            pair = LanguagePair.parse(settings.pair)
+            check_client_language(pair)  # no translation notices for a pair refused anyway
+
+            def load_translation() -> Any:
+                return load_translation_engines(settings, pair, glossary, on_notice)
+
+        loaded, self._engine = load_beside(
+            load_translation,
+            lambda: load_engine(
+                settings.asr_model, settings.threads, settings.compute_device, on_notice
+            ),
+        )
+        from interpreter.memory import release_free_memory
+
+        release_free_memory()  # the loads' read buffers, freed: given back (see the session)
+        return engines if loaded is None else loaded
 
     def _load_glossary(self, path: Path | None) -> Any:
         """The glossary file (reused while it is unchanged), or None. A missing or broken
