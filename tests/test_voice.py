@@ -118,6 +118,18 @@ def voices(require_speech: Callable[..., None]) -> dict[str, list[np.ndarray]]:
     return {**finnish, **english}
 
 
+def test_one_word_answers_in_low_voices_have_enough_voice_to_judge(require_speech):
+    """A quick "Sorry." or "Kyllä." is where a voice change matters most, and low voices
+    (80 to 100 Hz) are the hardest to track: each word must still give the frames a
+    decision needs."""
+    require_speech("finnish", "english")
+    words = [speech.synthesize_finnish(word, "mv") for word in ("Kyllä.", "Ei.", "Joo.")]
+    for voice in ("en-gb-scotland", "ru", "en-gb"):
+        words += [speech.synthesize_english(w, voice=voice) for w in ("Sorry.", "Yes.", "No.")]
+    counts = [len(_voice(path)) for path in words]
+    assert min(counts) >= OPTIONS.min_voiced_frames, counts
+
+
 def test_one_voice_is_never_taken_for_another(voices):
     for name, lines in voices.items():
         for before in lines:
