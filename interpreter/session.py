@@ -124,8 +124,9 @@ def load_beside(
 
     For model loads: CTranslate2 reads and quantizes a model's weights without holding
     Python's lock, so Whisper and the translation models load side by side where the PC
-    has two cores or more (docs/benchmarks.md, "Desk window startup"). The foreground's
-    error is raised first; either way, both loads have ended when this returns.
+    has two cores or more (docs/benchmarks.md, "Translation loaded beside Whisper"). The
+    foreground's error is raised first; either way, both loads have ended when this
+    returns.
     """
     if background is None:
         return None, foreground()
@@ -298,10 +299,14 @@ def build_listening_session(
     loads_models = engine is None or (settings.translate and translation_engines is None)
     if engine is None:
         load_translation = None
+        # Told once both loads have succeeded: a failed session says only why it failed.
+        translation_notices: list[str] = []
         if settings.translate and translation_engines is None and on_event is not None:
 
             def load_translation() -> dict[tuple[str, str], TranslationEngine]:
-                return load_translation_engines(settings, pair, glossary, on_notice)
+                return load_translation_engines(
+                    settings, pair, glossary, translation_notices.append
+                )
 
         translation_engines, engine = load_beside(
             load_translation,
@@ -309,6 +314,8 @@ def build_listening_session(
                 settings.asr_model, settings.threads, settings.compute_device, on_notice
             ),
         )
+        for text in translation_notices if on_notice else ():
+            on_notice(text)
     server = None
     if settings.server is not None and settings.server.active:
         from interpreter.server.remote import ServerConnection

@@ -202,12 +202,16 @@ class SessionWorker(QObject):
         )
 
         load_translation = None
+        # Told once both loads have succeeded: a failed start says only why it failed.
+        translation_notices: list[str] = []
         if engines is None and settings.translate:
             pair = LanguagePair.parse(settings.pair)
-            check_client_language(pair)  # no translation notices for a pair refused anyway
+            check_client_language(pair)  # refused before anything loads, as the session would
 
             def load_translation() -> Any:
-                return load_translation_engines(settings, pair, glossary, on_notice)
+                return load_translation_engines(
+                    settings, pair, glossary, translation_notices.append
+                )
 
         loaded, self._engine = load_beside(
             load_translation,
@@ -215,6 +219,8 @@ class SessionWorker(QObject):
                 settings.asr_model, settings.threads, settings.compute_device, on_notice
             ),
         )
+        for text in translation_notices:
+            on_notice(text)
         from interpreter.memory import release_free_memory
 
         release_free_memory()  # the loads' read buffers, freed: given back (see the session)
