@@ -136,6 +136,37 @@ def load_beside(
         return pending.result(), value
 
 
+def load_models(
+    settings: ListenSettings,
+    translation_pair: LanguagePair | None,
+    glossary: Glossary | None,
+    on_notice: Callable[[str], None] | None,
+) -> tuple[dict[tuple[str, str], TranslationEngine] | None, WhisperEngine]:
+    """Whisper, and the translation engines of ``translation_pair`` (if given) loaded
+    beside it.
+
+    The translation load's notices are told once both loads have succeeded: a start that
+    fails says only why it failed.
+    """
+    notices: list[str] = []
+    load_translation = None
+    if translation_pair is not None:
+        pair = translation_pair
+
+        def load_translation() -> dict[tuple[str, str], TranslationEngine]:
+            return load_translation_engines(settings, pair, glossary, notices.append)
+
+    engines, engine = load_beside(
+        load_translation,
+        lambda: load_engine(
+            settings.asr_model, settings.threads, settings.compute_device, on_notice
+        ),
+    )
+    for text in notices if on_notice else ():
+        on_notice(text)
+    return engines, engine
+
+
 #: Capture block of the live sources; short, so a pause is noticed within 20 ms.
 _LIVE_BLOCK_SECONDS = 0.02
 
@@ -298,24 +329,11 @@ def build_listening_session(
         glossary = Glossary.load(settings.glossary)
     loads_models = engine is None or (settings.translate and translation_engines is None)
     if engine is None:
-        load_translation = None
-        # Told once both loads have succeeded: a failed session says only why it failed.
-        translation_notices: list[str] = []
-        if settings.translate and translation_engines is None and on_event is not None:
-
-            def load_translation() -> dict[tuple[str, str], TranslationEngine]:
-                return load_translation_engines(
-                    settings, pair, glossary, translation_notices.append
-                )
-
-        translation_engines, engine = load_beside(
-            load_translation,
-            lambda: load_engine(
-                settings.asr_model, settings.threads, settings.compute_device, on_notice
-            ),
+        with_translation = settings.translate and translation_engines is None
+        loaded, engine = load_models(
+            settings, pair if with_translation and on_event else None, glossary, on_notice
         )
-        for text in translation_notices if on_notice else ():
-            on_notice(text)
+        translation_engines = translation_engines if loaded is None else loaded
     server = None
     if settings.server is not None and settings.server.active:
         from interpreter.server.remote import ServerConnection

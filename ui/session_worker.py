@@ -194,35 +194,14 @@ class SessionWorker(QObject):
         """Load Whisper, with the translation models beside it when they are not loaded
         yet; the translation engines to use (None: the session loads them)."""
         from interpreter.asr.language import LanguagePair
-        from interpreter.session import (
-            check_client_language,
-            load_beside,
-            load_engine,
-            load_translation_engines,
-        )
+        from interpreter.memory import release_free_memory
+        from interpreter.session import check_client_language, load_models
 
-        load_translation = None
-        # Told once both loads have succeeded: a failed start says only why it failed.
-        translation_notices: list[str] = []
+        pair = None
         if engines is None and settings.translate:
             pair = LanguagePair.parse(settings.pair)
             check_client_language(pair)  # refused before anything loads, as the session would
-
-            def load_translation() -> Any:
-                return load_translation_engines(
-                    settings, pair, glossary, translation_notices.append
-                )
-
-        loaded, self._engine = load_beside(
-            load_translation,
-            lambda: load_engine(
-                settings.asr_model, settings.threads, settings.compute_device, on_notice
-            ),
-        )
-        for text in translation_notices:
-            on_notice(text)
-        from interpreter.memory import release_free_memory
-
+        loaded, self._engine = load_models(settings, pair, glossary, on_notice)
         release_free_memory()  # the loads' read buffers, freed: given back (see the session)
         return engines if loaded is None else loaded
 
