@@ -13,9 +13,10 @@ from dataclasses import replace
 import dialogue
 import numpy as np
 import pytest
+from asr_helpers import stream_audio
 from inference_servers import start_faster_whisper_server
 
-from interpreter.asr.guards import copies_context
+from interpreter.asr.guards import GuardOptions, copies_context
 from interpreter.asr.whisper_engine import WhisperEngine
 from interpreter.audio.base import SAMPLE_RATE
 from interpreter.audio.replay import decode_file
@@ -48,6 +49,48 @@ STRETCHES = [(2.8, 0.3), (3.0, 0.1), (3.36, 0.1), (3.5, 0.3), (3.7, 0.3)]
 )
 def test_a_shared_run_counts_words_in_a_row(words, earlier, run):
     assert longest_shared_run(words.split(), earlier.split()) == run
+
+
+@pytest.mark.parametrize(
+    ("words", "earlier", "copied"),
+    [
+        ("Good afternoon.", "Good afternoon.", True),
+        ("afternoon, madam", "Good afternoon, madam. Welcome.", True),
+        ("Good afternoon, I have an", "Good afternoon.", False),
+        ("Yes.", "Yes.", False),
+        ("the day care centre later", "so can we change the day care centre", True),
+        ("", "Good afternoon.", False),
+    ],
+)
+def test_a_short_reading_made_of_its_earlier_text_is_a_copy(words, earlier, copied):
+    assert copies_context(words.split(), earlier, GuardOptions()) is copied
+
+
+@pytest.mark.slow
+def test_an_answer_after_a_short_greeting_is_read_not_copied(whisper_engine, require_speech):
+    """A client's "Good afternoon." in a French voice, split from the staff's turn before
+    it and committed: the rest of the answer is hard to read, and with the greeting as its
+    prompt Whisper base wrote "Good afternoon." again and then nothing for 3 s of speech.
+    The cut starts where the replay's 0.1 s blocks fell in the whole dialogue."""
+    require_speech(*dialogue.needs())
+    material = dialogue.build_dialogue()
+    index = next(i for i, t in enumerate(material.turns) if t.text.startswith("Good afternoon."))
+    before, answer = material.turns[index - 1], material.turns[index]
+    audio = decode_file(material.path)
+    stretch = audio[
+        int((before.start - 0.32) * SAMPLE_RATE) : int((answer.end + 1.74) * SAMPLE_RATE)
+    ]
+    result = stream_audio(whisper_engine, stretch)
+    ended = [e for e in result.ended if e.text]
+    print("\n", [(e.lang, e.text) for e in ended])
+    offset = before.start - 0.32
+    read = " ".join(
+        e.text
+        for e in ended
+        if e.audio_start + offset < answer.end and e.speech_end + offset > answer.start
+    )
+    assert read.lower().count("afternoon") == 1
+    assert len(read.split()) >= 8
 
 
 @pytest.fixture(scope="module")

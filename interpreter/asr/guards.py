@@ -82,9 +82,15 @@ def is_repetitive(text: str, options: GuardOptions) -> bool:
 
 
 def copies_context(words: Sequence[str], context: str, options: GuardOptions) -> bool:
-    """Whether ``words`` repeat a long run of ``context`` (see the options)."""
+    """Whether ``words`` repeat a long run of ``context`` (see the options), or are,
+    all of them and at least two, words of it in the same order: after a short
+    committed phrase ("Good afternoon.") Whisper may write that phrase again for the
+    speech that follows it."""
     run = options.context_copy_words
-    return bool(run) and longest_shared_run(words, context.split()) >= run
+    if not run:
+        return False
+    shared = longest_shared_run(words, context.split())
+    return shared >= run or (shared == len(words) >= 2)
 
 
 def remove_repetition_loops(
