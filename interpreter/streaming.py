@@ -217,9 +217,9 @@ class StreamingRecognizer(TurnHandling):
         end = self._buffer_start + len(self._buffer)
         speech_end = self._segmenter.speech_end
         pause = self._segmenter.pause_seconds
-        if utt.held is not None and self._credible(utt) and self._voice_changed(utt, end, False):
-            # Another voice answered a held opening: both are settled at once, without
-            # waiting for a decode (the held words were read at their pause).
+        if self._voice_in_question(utt) and self._voice_changed(utt, end, False):
+            # Another voice answered after a pause: the turn before it ends now, not at
+            # the next decode or pause (its words were committed, or held, at the pause).
             return self._split_turn(utt, speech_end, "voice")
         if pause > 0.0:
             due = (
@@ -250,6 +250,13 @@ class StreamingRecognizer(TurnHandling):
             self._pending = pending
             return []
         return self._tentative_result(utt, pending)
+
+    def _voice_in_question(self, utt: Utterance) -> bool:
+        """Whether the voice of the speech after the latest pause is judged at this step:
+        pitch needs no decode, so a quick answer splits off as soon as it is heard."""
+        if not self._credible(utt):
+            return False
+        return utt.held is not None or (utt.turn_candidate and bool(utt.commit.committed))
 
     def _compute_wait(self, utt: Utterance) -> int:
         """Samples of new audio the next tentative update waits for, by the share of

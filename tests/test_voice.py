@@ -198,6 +198,33 @@ def test_a_quick_yes_in_another_voice_is_its_own_utterance(
 
 
 @pytest.mark.slow
+def test_the_turn_before_a_quick_answer_in_another_voice_ends_as_the_answer_begins(
+    tmp_path: Path, require_speech: Callable[..., None], whisper_engine
+):
+    """The staff's Finnish turn, and 0.4 s later the client's long English answer in a
+    woman's voice: the staff's utterance ends (its translation becomes final) once the
+    answer's first syllables are heard, not at the answer's first pause or decode (here
+    tentative decodes are 2 s apart, as on a slow PC)."""
+    require_speech("finnish", "english")
+    answer_text = "Good afternoon. I have an appointment at the employment office at two."
+    clips = [
+        (speech.synthesize_finnish(FINNISH_LINES[2], "mv"), FINNISH_LINES[2], "fi"),
+        (speech.synthesize_english(answer_text, voice="en-us+f3"), answer_text, "en"),
+    ]
+    conversation = speech.build_conversation(
+        clips, gap_seconds=[0.4], out_path=tmp_path / "answer.wav"
+    )
+    answer = conversation.segments[1]
+    slow = StreamingOptions(tentative_interval_seconds=2.0)
+    result = stream_audio(whisper_engine, decode_file(conversation.path), options=slow)
+    ended = [e for e in result.ended if e.text]
+    print("\n", [(e.lang, e.text, round(e.emitted_at - answer.start, 2)) for e in ended])
+    assert [e.lang for e in ended] == ["fi", "en"]
+    assert result.recognizer.stats.voice_splits == 1
+    assert ended[0].emitted_at - answer.start <= 0.6
+
+
+@pytest.mark.slow
 def test_one_voice_after_quick_pauses_stays_one_utterance(
     tmp_path: Path, require_speech: Callable[..., None], whisper_engine
 ):

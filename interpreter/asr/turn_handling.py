@@ -339,7 +339,7 @@ class TurnHandling(LanguageReadings):
         may be buffered when a file is replayed at once) is another question.
         """
         options = self.options.voice
-        utt.other_voice = None
+        previous, utt.other_voice = utt.other_voice, None
         if options.split_probability >= 1:
             return False
         if utt.held is not None:  # the utterance's opening, held at the pause
@@ -362,11 +362,13 @@ class TurnHandling(LanguageReadings):
         changed = probability >= options.split_probability
         if not changed:
             utt.held = None  # the same voice goes on: the opening is decided with the rest
-        logger.debug(
-            "utterance %d: another voice after the pause, p=%.2f (%.0f -> %.0f Hz)",
-            utt.id,
-            probability,
-            np.median(before),
-            np.median(after),
-        )
+        if changed or previous is None or abs(probability - previous) >= 0.05:
+            # Judged at every step while the speech goes on: logged when it moves.
+            logger.debug(
+                "utterance %d: another voice after the pause, p=%.2f (%.0f -> %.0f Hz)",
+                utt.id,
+                probability,
+                np.median(before),
+                np.median(after),
+            )
         return changed
