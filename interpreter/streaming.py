@@ -253,8 +253,9 @@ class StreamingRecognizer(TurnHandling):
 
     def _voice_in_question(self, utt: Utterance) -> bool:
         """Whether the voice of the speech after the latest pause is judged at this step:
-        pitch needs no decode, so a quick answer splits off as soon as it is heard."""
-        if not self._credible(utt):
+        pitch needs no decode, so a quick answer splits off as soon as it is heard. Not
+        when the language is set (push-to-talk): then the side speaking is known."""
+        if self._mode != AUTO or not self._credible(utt):
             return False
         return utt.held is not None or (utt.turn_candidate and bool(utt.commit.committed))
 

@@ -76,14 +76,12 @@ def test_an_answer_after_a_short_greeting_is_read_not_copied(whisper_engine, req
     material = dialogue.build_dialogue()
     index = next(i for i, t in enumerate(material.turns) if t.text.startswith("Good afternoon."))
     before, answer = material.turns[index - 1], material.turns[index]
+    offset = before.start - 0.32
     audio = decode_file(material.path)
-    stretch = audio[
-        int((before.start - 0.32) * SAMPLE_RATE) : int((answer.end + 1.74) * SAMPLE_RATE)
-    ]
+    stretch = audio[int(offset * SAMPLE_RATE) : int((answer.end + 1.74) * SAMPLE_RATE)]
     result = stream_audio(whisper_engine, stretch)
     ended = [e for e in result.ended if e.text]
     print("\n", [(e.lang, e.text) for e in ended])
-    offset = before.start - 0.32
     read = " ".join(
         e.text
         for e in ended

@@ -204,7 +204,7 @@ def test_the_turn_before_a_quick_answer_in_another_voice_ends_as_the_answer_begi
     """The staff's Finnish turn, and 0.4 s later the client's long English answer in a
     woman's voice: the staff's utterance ends (its translation becomes final) once the
     answer's first syllables are heard, not at the answer's first pause or decode (here
-    tentative decodes are 2 s apart, as on a slow PC)."""
+    tentative decodes are 2 s apart, as on a slow PC). With push-to-talk, nothing splits."""
     require_speech("finnish", "english")
     answer_text = "Good afternoon. I have an appointment at the employment office at two."
     clips = [
@@ -222,6 +222,11 @@ def test_the_turn_before_a_quick_answer_in_another_voice_ends_as_the_answer_begi
     assert [e.lang for e in ended] == ["fi", "en"]
     assert result.recognizer.stats.voice_splits == 1
     assert ended[0].emitted_at - answer.start <= 0.6
+
+    # Push-to-talk sets the side: no voice splits it.
+    held = stream_audio(whisper_engine, decode_file(conversation.path), "fi-en", "staff", slow)
+    assert held.recognizer.stats.voice_splits == 0
+    assert len([e for e in held.ended if e.text]) == 1
 
 
 @pytest.mark.slow
