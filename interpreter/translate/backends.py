@@ -294,8 +294,11 @@ class TargetIds:
     def __init__(self, tokens: Sequence[str], known: Mapping[str, int]) -> None:
         self._known = known
         self._own: dict[str, int] = {}
+        # A table that can say which token has an id (PieceVocabulary) answers the common
+        # case, ``known`` giving this very index, without a lookup by token.
+        token_at = getattr(known, "token_at", None)
         for index, token in enumerate(tokens):
-            if token in self._own:
+            if token in self._own or (token_at is not None and token_at(index) == token):
                 continue
             first = known.get(token)
             # ``known`` is right for a token whose id there is where the token is first

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from interpreter.translate.base import TranslationError
+from interpreter.translate.piece_vocabulary import PieceVocabulary
 from interpreter.translate.tokenization import (
     AddedToken,
     TokenizerSettings,
@@ -83,7 +84,7 @@ def _read_vocab(path: Path) -> dict[str, int]:
 class _SentencePieceTokenizer:
     """What opus-mt and M2M100 share: added tokens over a ``vocab.json`` vocabulary."""
 
-    def __init__(self, folder: Path, settings: TokenizerSettings, vocab: dict[str, int]) -> None:
+    def __init__(self, folder: Path, settings: TokenizerSettings, vocab: PieceVocabulary) -> None:
         self.folder = folder
         self.settings = settings
         self.vocab = vocab
@@ -97,14 +98,14 @@ class _SentencePieceTokenizer:
         self._added: dict[str, AddedToken] = {}
         self._added_ids: dict[int, str] = {}
 
-    def _set_added(self, base_vocab: dict[str, int]) -> None:
+    def _set_added(self, base_vocab: Mapping[str, int]) -> None:
         self._added = complete_added_tokens(base_vocab, self.settings)
         self._added_ids = {token.id: token.content for token in self._added.values()}
         self._special_texts = set(self.settings.special_tokens)
         self.special_ids = frozenset(self.token_id(t) for t in self.settings.special_tokens)
         self.eos_id = self.token_id(self.settings.named["eos_token"])
         self.pad_id = self.token_id(self.settings.named["pad_token"])
-        self._size = len(set(base_vocab) | set(self._added))
+        self._size = len(base_vocab) + sum(1 for text in self._added if text not in base_vocab)
 
     def __len__(self) -> int:
         return self._size
@@ -148,19 +149,21 @@ class MarianTokenizer(_SentencePieceTokenizer):
 
     def __init__(self, folder: Path) -> None:
         settings = read_settings(folder, MARIAN_SPECIAL_TOKENS)
-        super().__init__(folder, settings, _read_vocab(folder / "vocab.json"))
         self._source_spm = _load_spm(folder / "source.spm")
         self._target_spm = _load_spm(folder / "target.spm")
+        spms = (self._source_spm, self._target_spm)
+        super().__init__(
+            folder, settings, PieceVocabulary(_read_vocab(folder / "vocab.json"), spms)
+        )
         self.target_vocab = self.vocab
-        self._source_tokens = {index: token for token, index in self.vocab.items()}
-        self._target_tokens = self._source_tokens
         if settings.options.get("separate_vocabs"):
-            self.target_vocab = _read_vocab(folder / "target_vocab.json")
-            self._target_tokens = {index: token for token, index in self.target_vocab.items()}
+            self.target_vocab = PieceVocabulary(
+                _read_vocab(folder / "target_vocab.json"), spms[::-1]
+            )
         self.model_max_length = settings.options.get("model_max_length", MARIAN_MAX_LENGTH)
         if not isinstance(self.model_max_length, int):
             self.model_max_length = None
-        self._set_added(dict(self.vocab))
+        self._set_added(self.vocab)
 
     def _pieces(self, text: str) -> list[str]:
         code: list[str] = []
@@ -184,7 +187,7 @@ class MarianTokenizer(_SentencePieceTokenizer):
         """Source token strings of ``ids``."""
         return [
             self._added_ids.get(i)
-            or self._source_tokens.get(i)
+            or self.vocab.token_at(i)
             or self._piece_of(self._source_spm, i)
             or self._unk_text
             for i in ids
@@ -193,7 +196,7 @@ class MarianTokenizer(_SentencePieceTokenizer):
     def _target_token(self, index: int) -> str:
         return (
             self._added_ids.get(index)
-            or self._target_tokens.get(index)
+            or self.target_vocab.token_at(index)
             or self._piece_of(self._target_spm, index)
             or self._unk_text
         )
@@ -217,9 +220,10 @@ class M2M100Tokenizer(_SentencePieceTokenizer):
 
     def __init__(self, folder: Path) -> None:
         settings = read_settings(folder, M2M100_SPECIAL_TOKENS)
-        super().__init__(folder, settings, _read_vocab(folder / "vocab.json"))
-        self.target_vocab = self.vocab
         self._spm = _load_spm(folder / "sentencepiece.bpe.model")
+        vocab = PieceVocabulary(_read_vocab(folder / "vocab.json"), (self._spm,))
+        super().__init__(folder, settings, vocab)
+        self.target_vocab = self.vocab
         code_set = str(settings.options.get("language_codes") or "m2m100")
         if code_set not in M2M100_LANGUAGES:
             raise TranslationError(
@@ -231,13 +235,13 @@ class M2M100Tokenizer(_SentencePieceTokenizer):
             f"__{code}__": size + i for i, code in enumerate(M2M100_LANGUAGES[code_set])
         }
         self._language_ids = {index: token for token, index in self.languages.items()}
-        self._tokens = {index: token for token, index in self.vocab.items()}
         value = settings.options.get("model_max_length")
         self.model_max_length = value if isinstance(value, int) else None
         saved = {token.id: token.content for token in settings.added}
-        base: dict[str, int] = {}
+        base: dict[str, int] = {}  # only while loading: the tables above keep what lasts
         for index in range(size):
-            base[saved.get(index) or self._tokens.get(index, self._unk_text)] = index
+            token = self.vocab.token_at(index)
+            base[saved.get(index) or (self._unk_text if token is None else token)] = index
         self._set_added(base)
 
     def _vocab_id(self, token: str) -> int:
@@ -267,7 +271,7 @@ class M2M100Tokenizer(_SentencePieceTokenizer):
         return [
             self._added_ids.get(i)
             or self._language_ids.get(i)
-            or self._tokens.get(i)
+            or self.vocab.token_at(i)
             or self._unk_text
             for i in ids
         ]

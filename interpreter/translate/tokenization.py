@@ -231,14 +231,12 @@ def complete_added_tokens(
     vocabulary and the saved tokens (how transformers completes a slow tokenizer).
     """
     table = {token.content: token for token in settings.added}
-    known = dict(base_vocab)
-    known.update({token.content: token.id for token in settings.added})
-    next_id = len(known)
+    next_id = len(base_vocab) + sum(1 for text in table if text not in base_vocab)
     for text in settings.special_tokens:
         if text in table:
             continue
-        if text in known:
-            table[text] = AddedToken(text, known[text])
+        if text in base_vocab:
+            table[text] = AddedToken(text, base_vocab[text])
         else:
             table[text] = AddedToken(text, next_id)
             next_id += 1
