@@ -139,9 +139,10 @@ def configure_logging(verbosity: int, args: argparse.Namespace | None = None):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from interpreter.memory import limit_allocator_caches
+    from interpreter.memory import defer_rarely_used_imports, limit_allocator_caches
 
     limit_allocator_caches()  # before any model runs: MKL reads its setting once
+    defer_rarely_used_imports()
     parser = build_parser()
     args = parser.parse_args(argv)
     log_setup = configure_logging(args.verbose, args)

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import importlib
+import importlib.util
 import logging
 import os
 import sys
+import threading
+import types
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +27,9 @@ _M_ARENA_MAX = -8
 #: Heap arenas for the whole process. glibc allows eight per core by default, each
 #: keeping what its threads freed; two serve a desk's dozen threads.
 _ARENAS = 2
+#: Modules imported by libraries the app uses, for parts of them the app rarely or never
+#: uses: PyAV (FFmpeg, about 18 MB), which faster-whisper imports for decoding files.
+_DEFERRED_MODULES = ("av",)
 
 
 def _glibc() -> ctypes.CDLL | None:
@@ -66,3 +73,45 @@ def release_free_memory() -> bool:
     libc.malloc_trim(0)
     logger.debug("returned freed heap memory to the system")
     return True
+
+
+class _LoadedOnFirstUse(types.ModuleType):
+    """Stands in ``sys.modules`` for a module until one of its attributes is first read.
+
+    Then the real module is imported (once, under a lock: any thread may be first), takes
+    its place in ``sys.modules``, and this stand-in forwards to it for the modules that
+    imported the stand-in. The import system's own reads (``__spec__``) find the stand-in's
+    attributes and load nothing, which is why :class:`importlib.util.LazyLoader` does not
+    serve here: ``import av`` itself reads ``__spec__``, and a lazy module loads then.
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.__dict__["_loading"] = threading.Lock()
+        self.__dict__["_module"] = None
+
+    def __getattr__(self, attribute: str) -> object:
+        with self.__dict__["_loading"]:
+            module = self.__dict__["_module"]
+            if module is None:
+                if sys.modules.get(self.__name__) is self:
+                    del sys.modules[self.__name__]
+                module = importlib.import_module(self.__name__)
+                self.__dict__["_module"] = module
+                logger.debug("%s loaded on first use", self.__name__)
+        return getattr(module, attribute)
+
+
+def defer_rarely_used_imports() -> None:
+    """Make ``import av`` load PyAV only when it is first used; call once, first in main().
+
+    faster-whisper imports PyAV to decode files, which the app never asks it to do:
+    the microphone needs no decoding, and file replay decodes with PyAV itself, only for
+    files other than 16 kHz PCM WAV (:mod:`interpreter.audio.replay`). Until then the
+    module is a stand-in that loads it on first use, which keeps about 18 MB out of a
+    desk that never replays such a file. A module already imported, or not installed,
+    is left alone.
+    """
+    for name in _DEFERRED_MODULES:
+        if name not in sys.modules and importlib.util.find_spec(name) is not None:
+            sys.modules[name] = _LoadedOnFirstUse(name)

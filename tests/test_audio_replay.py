@@ -299,3 +299,46 @@ def test_decoding_error_part_way_is_raised_once(
     with pytest.raises(AudioError, match="broken frame"):
         source.read(0)
     assert source.read(0) is None
+
+
+def _noise(seconds: float, channels: int, seed: int) -> np.ndarray:
+    signal = np.random.default_rng(seed).uniform(-0.9, 0.9, (int(seconds * SAMPLE_RATE), channels))
+    return signal[:, 0] if channels == 1 else signal
+
+
+@pytest.mark.parametrize("channels", [1, 2])
+def test_plain_16k_wav_is_read_without_pyav_to_the_same_samples(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, channels: int
+) -> None:
+    path = write_audio(tmp_path / "noise.wav", _noise(1.3, channels, channels), SAMPLE_RATE)
+    # Whole files, a truncated one (cut inside a frame): PyAV's samples, to the bit.
+    cut = tmp_path / "cut.wav"
+    cut.write_bytes(path.read_bytes()[: path.stat().st_size * 2 // 3 + 1])
+    for file in (path, cut):
+        with monkeypatch.context() as patch:
+            patch.setattr("interpreter.audio.replay.iter_plain_wav", lambda _path: None)
+            patch.setattr("interpreter.audio.replay.plain_wav_duration", lambda _path: None)
+            through_pyav = decode_file(file)
+            pyav_duration = FileReplaySource(file).duration_seconds
+        with monkeypatch.context() as patch:
+            patch.setattr("interpreter.audio.replay._pyav", lambda: pytest.fail("PyAV used"))
+            plain = decode_file(file)
+            plain_duration = FileReplaySource(file).duration_seconds
+        assert plain.dtype == np.float32 and len(plain) > SAMPLE_RATE // 2
+        np.testing.assert_array_equal(plain, through_pyav)
+        # The frames the file holds (FFmpeg estimates a truncated file's from its size).
+        assert plain_duration == len(plain) / SAMPLE_RATE
+        assert plain_duration == pytest.approx(pyav_duration, abs=0.001)
+
+
+def test_other_wav_files_go_through_pyav(tmp_path: Path) -> None:
+    """8-bit samples, another rate: PyAV converts them (formats above cover 44.1 kHz)."""
+    path = tmp_path / "eight-bit.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(1)
+        out.setframerate(SAMPLE_RATE)
+        out.writeframes(((sine(440, 1.0, SAMPLE_RATE) * 100) + 128).astype(np.uint8).tobytes())
+    audio = decode_file(path)
+    assert len(audio) == SAMPLE_RATE
+    assert dominant_frequency(audio) == pytest.approx(440, abs=2)

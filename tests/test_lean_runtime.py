@@ -34,6 +34,8 @@ from interpreter.cli import main
 code = main(sys.argv[1:])
 loaded = [name for name in ("torch", "transformers") if sys.modules.get(name) is not None]
 print("LOADED " + json.dumps(loaded), file=sys.stderr)
+# PyAV's code (its import is deferred by main() until first use).
+print("PYAV " + json.dumps(any(name.startswith("av.") for name in sys.modules)), file=sys.stderr)
 sys.exit(code)
 """
 #: Opens the desk on a replay with the given translation models and waits until the models
@@ -137,6 +139,8 @@ def test_listen_with_translation_imports_neither(
     assert translations and {e["backend"] for e in translations} == {"ctranslate2"}
     assert all(e["text"] and "untranslated" not in e["flags"] for e in translations)
     assert loaded == []
+    # A 16 kHz PCM WAV file is read without PyAV, which faster-whisper imports too.
+    assert "PYAV false" in result.stderr.splitlines()
 
 
 @pytest.mark.slow
@@ -182,7 +186,9 @@ def test_model_without_ctranslate2_copy_names_the_install_command(tmp_path) -> N
         "--mt-model", str(folder), "Hyvää huomenta", block=True,
     )  # fmt: skip
     assert result.returncode == 2
-    (message,) = [line for line in result.stderr.splitlines() if not line.startswith("LOADED ")]
+    (message,) = [
+        line for line in result.stderr.splitlines() if not line.startswith(("LOADED ", "PYAV "))
+    ]
     assert str(folder) in message and "no CTranslate2 copy" in message
     assert "torch and transformers" in message
     assert 'pip install "desk-interpreter[convert]"' in message

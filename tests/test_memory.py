@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
 
 import pytest
@@ -37,6 +39,7 @@ def test_other_systems_keep_their_allocator(monkeypatch):
 def test_main_limits_the_caches_before_anything_runs(monkeypatch):
     calls: list[str] = []
     monkeypatch.setattr(memory, "limit_allocator_caches", lambda: calls.append("limit"))
+    monkeypatch.setattr(memory, "defer_rarely_used_imports", lambda: calls.append("defer"))
 
     def parser():
         calls.append("parse")
@@ -45,7 +48,7 @@ def test_main_limits_the_caches_before_anything_runs(monkeypatch):
     monkeypatch.setattr(cli, "build_parser", parser)
     with pytest.raises(SystemExit):
         cli.main([])
-    assert calls == ["limit", "parse"]
+    assert calls == ["limit", "defer", "parse"]
 
 
 def test_loading_models_gives_back_what_the_loading_freed(monkeypatch, whisper_base_dir, tmp_path):
@@ -71,3 +74,33 @@ def test_loading_models_gives_back_what_the_loading_freed(monkeypatch, whisper_b
     assert trims == ["trim"]
     session_module.build_listening_session(settings, engine=first.engine)
     assert trims == ["trim"]
+
+
+#: Defers PyAV, imports faster-whisper (which imports PyAV), then uses PyAV; reports
+#: whether PyAV's code was loaded after each step.
+DEFERRED_PROBE = """
+import json, sys
+from interpreter.memory import defer_rarely_used_imports
+
+def pyav_loaded():
+    return any(name.startswith("av.") for name in sys.modules)
+
+defer_rarely_used_imports()
+import faster_whisper
+steps = [pyav_loaded()]
+import av
+steps.append(pyav_loaded())
+steps.append(callable(av.open) and pyav_loaded())
+print(json.dumps(steps))
+"""
+
+
+def test_pyav_loads_only_when_it_is_used():
+    result = subprocess.run(
+        [sys.executable, "-c", DEFERRED_PROBE],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [False, False, True]

@@ -1,7 +1,9 @@
 """Replay of an audio file (wav, flac, mp3, ogg, ...) as if it came from a microphone.
 
 Decoding streams through PyAV: packets are demuxed, decoded and resampled to 16 kHz
-mono float32 a few at a time, so memory stays flat however long the file is.
+mono float32 a few at a time, so memory stays flat however long the file is. A 16 kHz
+16-bit PCM WAV file needs none of that and is read without PyAV
+(:mod:`interpreter.audio.plain_wav`); PyAV is imported only for other files.
 """
 
 from __future__ import annotations
@@ -12,15 +14,26 @@ import threading
 import time
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import av
 import numpy as np
 
 from interpreter.audio.base import SAMPLE_RATE, AudioError, mean_square_to_dbfs
+from interpreter.audio.plain_wav import iter_plain_wav, plain_wav_duration
+
+if TYPE_CHECKING:
+    import av
 
 log = logging.getLogger(__name__)
 
 _FORMATS = "wav, flac, mp3 or ogg"
+
+
+def _pyav() -> Any:
+    """PyAV, imported here: a desk that only replays 16 kHz WAV files never loads it."""
+    import av
+
+    return av
 
 
 def _open_container(path: Path) -> av.container.InputContainer:
@@ -29,6 +42,7 @@ def _open_container(path: Path) -> av.container.InputContainer:
         raise AudioError(f"Audio file {path} does not exist: check the path")
     if path.is_dir():
         raise AudioError(f"{path} is a directory: give the path of a {_FORMATS} file")
+    av = _pyav()
     try:
         container = av.open(str(path), mode="r")
     except PermissionError as exc:
@@ -59,7 +73,13 @@ def iter_decoded(path: str | Path) -> Generator[np.ndarray, None, None]:
     or closed. Decoding errors raise :class:`AudioError`.
     """
     path = Path(path)
+    plain = iter_plain_wav(path)
+    if plain is not None:
+        for planes in plain:
+            yield _planar_to_mono(planes)
+        return
     container = _open_container(path)
+    av = _pyav()
     try:
         stream = container.streams.audio[0]
         # Keep the channel layout and average in numpy: FFmpeg's own downmix adds 3 dB
@@ -116,10 +136,13 @@ def decode_file(path: str | Path) -> np.ndarray:
 
 def probe_duration(path: str | Path) -> float | None:
     """The container's duration in seconds, ``None`` when it does not say."""
+    duration = plain_wav_duration(path)
+    if duration is not None:
+        return duration
     container = _open_container(Path(path))
     try:
         if container.duration is not None:
-            return container.duration / av.time_base
+            return container.duration / _pyav().time_base
         stream = container.streams.audio[0]
         if stream.duration is not None and stream.time_base is not None:
             return float(stream.duration * stream.time_base)
