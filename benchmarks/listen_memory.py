@@ -13,7 +13,9 @@ has come), the script reads the process's resident (``Rss``) and anonymous memor
 ``/proc/PID/smaps_rollup`` and which large libraries are mapped (PyAV's own FFmpeg,
 PyTorch, onnxruntime; the microphone path maps the system's FFmpeg libraries through the
 ALSA and PulseAudio plug-ins, which is not PyAV).
-Both inputs alternate run by run so that a noisy machine shifts both alike.
+On the microphone path it also prints the time from the start to its "Listening on"
+line (models loaded, first audio read); a replay prints no such line. Both inputs
+alternate run by run so that a noisy machine shifts both alike.
 
 Usage: python benchmarks/listen_memory.py [--runs 3] [--at 9] [--inputs replay,mic]
        [--json out.json]
@@ -77,14 +79,25 @@ def measure(command: list[str], env: dict[str, str], at: float) -> dict[str, obj
         text=True,
     )
     stderr: list[str] = []
-    reader = threading.Thread(target=lambda: stderr.extend(process.stderr or ()), daemon=True)
+    listening_at: list[float] = []
+
+    def read_stderr() -> None:
+        for line in process.stderr or ():
+            stderr.append(line)
+            if line.startswith("Listening on") and not listening_at:
+                listening_at.append(time.monotonic() - started)
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
     reader.start()
     try:
         # The process ends by itself only on an error: waiting on it is the timer.
         try:
             process.wait(timeout=max(0.0, at - (time.monotonic() - started)))
         except subprocess.TimeoutExpired:
-            return read_memory(process.pid)
+            figures = read_memory(process.pid)
+            # The microphone path says when it listens (models loaded, first audio read).
+            figures["listening_s"] = round(listening_at[0], 2) if listening_at else None
+            return figures
         reader.join(5)
         raise RuntimeError(f"{' '.join(command)} ended early:\n{''.join(stderr)}")
     finally:
@@ -138,6 +151,9 @@ def main() -> int:
         name: {
             "rss_mb_median": statistics.median(float(r["rss_mb"]) for r in runs),
             "anonymous_mb_median": statistics.median(float(r["anonymous_mb"]) for r in runs),
+            "listening_s_median": statistics.median(
+                [float(r["listening_s"]) for r in runs if r["listening_s"] is not None] or [-1]
+            ),
             **{f"{label}_mapped": any(r[f"{label}_mapped"] for r in runs) for label in LIBRARIES},
         }
         for name, runs in results.items()

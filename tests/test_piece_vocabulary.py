@@ -71,3 +71,14 @@ def test_the_first_model_names_a_piece_both_hold(processors) -> None:
     for order in (processors, processors[::-1]):
         table = PieceVocabulary(vocab, order)
         _agrees(table, vocab, [])
+
+
+def test_tokens_listed_by_id_in_one_pass(processors) -> None:
+    finnish, english = processors
+    vocab = {"</s>": 0, "<unk>": 1}
+    for piece in _pieces(english) + _pieces(finnish):
+        vocab.setdefault(piece, len(vocab) + 3)  # a gap of three ids at every piece
+    vocab["shared"] = 9
+    table = PieceVocabulary(vocab, processors)
+    count = max(vocab.values()) + 5
+    assert table.tokens_upto(count) == [table.token_at(index) for index in range(count)]

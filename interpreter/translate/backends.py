@@ -294,11 +294,12 @@ class TargetIds:
     def __init__(self, tokens: Sequence[str], known: Mapping[str, int]) -> None:
         self._known = known
         self._own: dict[str, int] = {}
-        # A table that can say which token has an id (PieceVocabulary) answers the common
-        # case, ``known`` giving this very index, without a lookup by token.
-        token_at = getattr(known, "token_at", None)
+        # A table that lists its tokens by id (PieceVocabulary) answers the common case,
+        # ``known`` giving this very index, without a lookup by token.
+        tokens_upto = getattr(known, "tokens_upto", None)
+        listed = tokens_upto(len(tokens)) if tokens_upto is not None else []
         for index, token in enumerate(tokens):
-            if token in self._own or (token_at is not None and token_at(index) == token):
+            if token in self._own or (index < len(listed) and listed[index] == token):
                 continue
             first = known.get(token)
             # ``known`` is right for a token whose id there is where the token is first

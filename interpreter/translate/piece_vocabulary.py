@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -42,14 +43,11 @@ class PieceVocabulary(Mapping[str, int]):
         # Python arrays, not numpy ones: reading one element is several times faster.
         self._ids_by_piece: list[array[int]] = []
         for processor in self._processors:
-            ids = array("q", [-1]) * processor.GetPieceSize()
-            for index in range(len(ids)):
-                piece = processor.IdToPiece(index)
-                token_id = vocab.get(piece)
-                if token_id is not None and token_id >= 0:  # -1 marks a piece left out
-                    ids[index] = token_id
-                    found.add(piece)
-            self._ids_by_piece.append(ids)
+            pieces = processor.IdToPiece(list(range(processor.GetPieceSize())))
+            ids = np.array([vocab.get(piece, -1) for piece in pieces], dtype=np.int64)
+            ids[ids < 0] = -1  # marks a piece the vocabulary leaves out (or numbers < 0)
+            found.update(compress(pieces, (ids >= 0).tolist()))
+            self._ids_by_piece.append(array("q", ids.tobytes()))
 
         limit = self._size + _ID_SLACK
         owner = np.full(limit, -1, dtype=np.int8)
@@ -62,16 +60,17 @@ class PieceVocabulary(Mapping[str, int]):
         self._owner = array("b", owner.tobytes())
         self._piece_index = array("i", piece_index.tobytes())
 
+        missing = vocab.keys() - found
+        self._other_ids: dict[str, int] = {token: vocab[token] for token in missing}
+        self._other_tokens: dict[int, str] = {vocab[token]: token for token in missing}
+        # Ids several tokens share, and ids outside the arrays: the token listed last.
         values = np.fromiter(vocab.values(), dtype=np.int64, count=self._size)
         unique, counts = np.unique(values, return_counts=True)
-        shared = set(unique[counts > 1].tolist())
-        self._other_ids: dict[str, int] = {}
-        self._other_tokens: dict[int, str] = {}
-        for token, token_id in vocab.items():
-            if token not in found:
-                self._other_ids[token] = token_id
-            if token not in found or token_id in shared or not 0 <= token_id < limit:
-                self._other_tokens[token_id] = token  # the last one listed wins
+        odd = set(unique[(counts > 1) | (unique < 0) | (unique >= limit)].tolist())
+        if odd:
+            for token, token_id in vocab.items():
+                if token_id in odd:
+                    self._other_tokens[token_id] = token
 
     def get(self, token: str, default: Any = None) -> Any:
         """The id of ``token``, ``default`` when the vocabulary lacks it."""
@@ -94,6 +93,21 @@ class PieceVocabulary(Mapping[str, int]):
         if number < 0:
             return None
         return self._processors[number].IdToPiece(self._piece_index[token_id])
+
+    def tokens_upto(self, count: int) -> list[str | None]:
+        """:meth:`token_at` of every id from 0 to ``count`` - 1, in one pass."""
+        tokens: list[str | None] = [None] * count
+        owner = np.frombuffer(self._owner, dtype=np.int8)[:count]
+        piece_index = np.frombuffer(self._piece_index, dtype=np.int32)[:count]
+        for number, processor in enumerate(self._processors):
+            where = np.flatnonzero(owner == number)
+            pieces = processor.IdToPiece(piece_index[where].tolist())
+            for token_id, piece in zip(where.tolist(), pieces, strict=True):
+                tokens[token_id] = piece
+        for token_id, token in self._other_tokens.items():
+            if 0 <= token_id < count:
+                tokens[token_id] = token
+        return tokens
 
     def __getitem__(self, token: str) -> int:
         token_id = self.get(token)
