@@ -53,8 +53,11 @@ class StreamingOptions:
     #: waits for T / share seconds of new audio if that is longer than the interval. A
     #: slower PC or a bigger Whisper then updates less often instead of spending every
     #: core on text that is about to change; pauses are committed as fast as before.
-    #: 0 turns the limit off.
-    tentative_compute_share: float = 0.5
+    #: A third of the time keeps the whole session within 1.5x the CPU of offline
+    #: transcription where a decode takes a quarter of a second, at the same accuracy
+    #: (docs/benchmarks.md, "Tentative updates: a third of a worker"). 0 turns the
+    #: limit off.
+    tentative_compute_share: float = 0.3
     #: Decode this early in a pause, so the commit after ``commit_pause`` is ready at
     #: once. Not earlier: the end of the last word needs a few frames of audio after it.
     speculative_pause_seconds: float = 0.05
