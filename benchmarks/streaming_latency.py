@@ -168,12 +168,16 @@ def main() -> int:
     parser.add_argument(
         "--compute-share",
         type=float,
-        default=0.5,
-        help="share of time tentative updates may take (0: no limit)",
+        help="share of time tentative updates may take (0: no limit; default: the "
+        "recognizer's own)",
     )
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    if args.compute_share is None:
+        from interpreter.streaming import StreamingOptions
+
+        args.compute_share = StreamingOptions().tentative_compute_share
 
     with tempfile.TemporaryDirectory() as tmp:
         conversation = build_clips(args.sentences, Path(tmp))
