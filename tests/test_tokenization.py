@@ -247,6 +247,16 @@ def test_moses_punctuation_reaches_sentencepiece_unchanged(tmp_path) -> None:
     ("family", "damage", "named"),
     [
         ("marian", lambda f: (f / "vocab.json").write_text("{not json"), "vocab.json"),
+        (
+            "marian",
+            lambda f: (f / "vocab.json").write_text('{"<unk>": 9' + "0" * 30 + "}"),
+            "vocab.json",
+        ),
+        (
+            "m2m100",
+            lambda f: (f / "vocab.json").write_text('{"<unk>": -9' + "0" * 30 + "}"),
+            "vocab.json",
+        ),
         ("marian", lambda f: (f / "source.spm").write_bytes(b"not a model"), "damaged"),
         ("m2m100", lambda f: (f / "sentencepiece.bpe.model").write_bytes(b"x"), "damaged"),
         ("nllb", lambda f: (f / "tokenizer.json").unlink(), "tokenizer.json"),

@@ -72,9 +72,15 @@ def _load_spm(path: Path) -> Any:
     return processor
 
 
+#: Token ids beyond this are a damaged file (the largest vocabularies have 256,000).
+_MAX_TOKEN_ID = 2**31 - 1
+
+
 def _read_vocab(path: Path) -> dict[str, int]:
     vocab = read_json(path)
-    if not isinstance(vocab, dict) or not all(isinstance(i, int) for i in vocab.values()):
+    if not isinstance(vocab, dict) or not all(
+        isinstance(i, int) and abs(i) <= _MAX_TOKEN_ID for i in vocab.values()
+    ):
         raise TranslationError(
             f"{path} is missing or is not a token -> id mapping: download the model again."
         )
