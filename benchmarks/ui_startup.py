@@ -34,6 +34,11 @@ def child(replay: Path, models_root: Path) -> None:
 
     started = psutil.Process().create_time()  # wall clock, like time.time()
     sys.path.insert(0, str(REPO))
+    # What main() does first for a desk started as `interpreter`.
+    from interpreter.memory import defer_rarely_used_imports, limit_allocator_caches
+
+    limit_allocator_caches()
+    defer_rarely_used_imports()
     from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
