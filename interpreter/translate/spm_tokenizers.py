@@ -245,8 +245,7 @@ class M2M100Tokenizer(_SentencePieceTokenizer):
         self.model_max_length = value if isinstance(value, int) else None
         saved = {token.id: token.content for token in settings.added}
         base: dict[str, int] = {}  # only while loading: the tables above keep what lasts
-        for index in range(size):
-            token = self.vocab.token_at(index)
+        for index, token in enumerate(self.vocab.tokens_upto(size)):
             base[saved.get(index) or (self._unk_text if token is None else token)] = index
         self._set_added(base)
 
