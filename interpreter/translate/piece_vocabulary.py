@@ -77,10 +77,9 @@ class PieceVocabulary(Mapping[str, int]):
         token_id = self._other_ids.get(token)
         if token_id is not None:
             return token_id
-        for processor, ids in zip(self._processors, self._ids_by_piece, strict=True):
-            index = processor.PieceToId(token)
-            token_id = ids[index]
-            if token_id >= 0 and processor.IdToPiece(index) == token:
+        for number in range(len(self._processors)):
+            token_id = self._id_in(number, token)
+            if token_id >= 0:
                 return token_id
         return default
 
@@ -127,10 +126,12 @@ class PieceVocabulary(Mapping[str, int]):
         for number, (processor, ids) in enumerate(tables):
             for index in (i for i, token_id in enumerate(ids) if token_id >= 0):
                 piece = processor.IdToPiece(index)
-                if not any(self._holds(other, piece) for other in range(number)):
+                if all(self._id_in(other, piece) < 0 for other in range(number)):
                     yield piece
 
-    def _holds(self, number: int, piece: str) -> bool:
+    def _id_in(self, number: int, token: str) -> int:
+        """The id of ``token`` as a piece of sentencepiece model ``number``; -1 if not."""
         processor = self._processors[number]
-        index = processor.PieceToId(piece)
-        return self._ids_by_piece[number][index] >= 0 and processor.IdToPiece(index) == piece
+        index = processor.PieceToId(token)
+        token_id = self._ids_by_piece[number][index]
+        return token_id if token_id >= 0 and processor.IdToPiece(index) == token else -1
