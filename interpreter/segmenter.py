@@ -127,6 +127,13 @@ class Segmenter:
             return 0.0
         return (self._frame - 1 - self._last_speech_frame) * FRAME_SAMPLES / SAMPLE_RATE
 
+    def silence_missing(self, end: int, seconds: float) -> int:
+        """Samples that audio ending at ``end``, in a pause, lacks to have ``seconds`` of
+        silence after the speech; 0 while speaking or with enough."""
+        if self.pause_seconds <= 0.0:
+            return 0
+        return max(0, round(seconds * SAMPLE_RATE) - (end - self.speech_end))
+
     # -- feeding --------------------------------------------------------------------
     def push(self, probabilities: np.ndarray) -> list[Boundary]:
         """Consume frame probabilities in stream order; return the boundaries they cause."""

@@ -58,9 +58,14 @@ class StreamingOptions:
     #: (docs/benchmarks.md, "Tentative updates: a third of a worker"). 0 turns the
     #: limit off.
     tentative_compute_share: float = 0.3
-    #: Decode this early in a pause, so the commit after ``commit_pause`` is ready at
-    #: once. Not earlier: the end of the last word needs a few frames of audio after it.
-    speculative_pause_seconds: float = 0.05
+    #: Decode this early in a pause (at the first silent VAD frame), so the commit after
+    #: ``commit_pause`` is ready at once; it waits for nothing else.
+    speculative_pause_seconds: float = 0.03
+    #: The end of the last word needs some audio after it: a decode in a pause that has
+    #: less silence after the speech than this is given the rest as digital silence
+    #: (cut short, a last word's ending is read wrong or not at all; docs/benchmarks.md,
+    #: "Decoding at the first silent frame").
+    pause_tail_seconds: float = 0.07
     language: LanguageOptions = field(default_factory=LanguageOptions)
     #: Language detection waits for this much audio; before that only the priors count.
     min_language_seconds: float = 0.5
@@ -364,7 +369,11 @@ class StreamingRecognizer(TurnHandling):
         # The level of the whole utterance so far, so a quiet last word is not raised
         # more than the words before it.
         heard = self._buffer[max(0, utt.start - self._buffer_start) : end - self._buffer_start]
-        encoded = self._decoder.encode(raised(audio, speech_gain(heard, self.options.level)))
+        audio = raised(audio, speech_gain(heard, self.options.level))
+        missing = self._segmenter.silence_missing(end, self.options.pause_tail_seconds)
+        if missing:
+            audio = np.concatenate([audio, np.zeros(missing, dtype=np.float32)])
+        encoded = self._decoder.encode(audio)
         if not whole:
             if self._language_open(utt):
                 if encoded.audio_seconds >= self.options.min_language_seconds:

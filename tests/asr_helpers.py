@@ -77,15 +77,17 @@ def stream_audio(
     pair: str = "fi-en",
     mode: str = "auto",
     options: StreamingOptions | None = None,
+    block_seconds: float = 0.1,
 ) -> StreamResult:
-    """Replay ``audio`` through a fresh recognizer in 0.1 s blocks on a virtual clock.
+    """Replay ``audio`` through a fresh recognizer in blocks of ``block_seconds`` on a
+    virtual clock (file replay and the microphone deliver 0.02 s blocks).
 
     Compute time is not counted, so the result depends on the audio alone.
     """
     clock = VirtualClock()
     recognizer = StreamingRecognizer(engine, LanguagePair.parse(pair), options, clock=clock)
     recognizer.set_mode(mode)
-    events = simulate(recognizer, clock, audio, block_seconds=0.1, count_compute=False)
+    events = simulate(recognizer, clock, audio, block_seconds, count_compute=False)
     return StreamResult(events, recognizer)
 
 

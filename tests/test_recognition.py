@@ -17,14 +17,25 @@ pytestmark = pytest.mark.slow
 logger = logging.getLogger(__name__)
 
 
+#: As file replay and the microphone deliver audio: when a pause is first seen, and so
+#: how much audio after the last word its decode has, depends on it.
+LIVE_BLOCK_SECONDS = 0.02
+
+
 @pytest.fixture(scope="module")
 def finnish_results(whisper_engine, finnish_clips):
-    return [stream_file(whisper_engine, path) for path, _ in finnish_clips]
+    return [
+        stream_file(whisper_engine, path, block_seconds=LIVE_BLOCK_SECONDS)
+        for path, _ in finnish_clips
+    ]
 
 
 @pytest.fixture(scope="module")
 def english_results(whisper_engine, english_clips):
-    return [stream_file(whisper_engine, path) for path, _ in english_clips]
+    return [
+        stream_file(whisper_engine, path, block_seconds=LIVE_BLOCK_SECONDS)
+        for path, _ in english_clips
+    ]
 
 
 def test_finnish_streaming_wer_close_to_offline(finnish_results, finnish_clips, whisper_base_dir):
@@ -35,7 +46,8 @@ def test_finnish_streaming_wer_close_to_offline(finnish_results, finnish_clips, 
     print(f"Finnish WER: streaming {streaming:.3f}, offline {offline:.3f}")
     # Festival's diphone Finnish is hard for Whisper base: offline it scores about 0.35.
     assert streaming <= 0.42
-    assert streaming <= offline + 0.06
+    # The bound the project sets for Finnish clips: within 1.15x offline + 0.02.
+    assert streaming <= 1.15 * offline + 0.02
 
 
 def test_english_streaming_wer_close_to_offline(english_results, english_clips, whisper_base_dir):
@@ -200,7 +212,10 @@ def test_slow_compute_skips_tentative_updates_never_commits(whisper_engine, engl
     slow = _SlowEngine(whisper_engine, clock, extra_seconds=1.5)
     recognizer = StreamingRecognizer(slow, LanguagePair.parse("fi-en"), clock=clock)
     events = simulate(recognizer, clock, audio, block_seconds=0.1, count_compute=False)
-    assert recognizer.stats.tentative_skipped >= 5
+    due = recognizer.stats.audio_seconds / recognizer.options.tentative_interval_seconds
+    # Far fewer decodes than the updates due every half second: those that compute could
+    # not keep up with were skipped (a decode in a short pause may take one's place).
+    assert recognizer.stats.decodes <= due / 3
     ended = [e for e in events if e.type == "utterance_ended" and e.text]
     assert wer([text], [" ".join(e.text for e in ended)]) <= 0.25
     # However far behind, the recognizer only ever holds the open utterance's audio.

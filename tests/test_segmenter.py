@@ -93,3 +93,17 @@ def test_invalid_options_are_rejected():
         SegmenterOptions(commit_pause_seconds=1.0, end_pause_seconds=0.5)
     with pytest.raises(ValueError):
         SegmenterOptions(max_utterance_seconds=40.0)
+
+
+def test_silence_missing_after_speech_counts_only_in_a_pause():
+    seg = Segmenter(SegmenterOptions())
+    seg.push(np.concatenate([frames(0.5, 0.02), frames(1.0, 0.9)]))
+    # Speaking: nothing is missing, whatever the audio's end.
+    assert seg.silence_missing(seg.speech_end, 0.07) == 0
+    seg.push(frames(FRAME_SECONDS, 0.02))  # the first silent frame
+    assert seg.pause_seconds == pytest.approx(FRAME_SECONDS)
+    end = seg.position
+    assert end - seg.speech_end == FRAME_SAMPLES
+    assert seg.silence_missing(end, 0.07) == round(0.07 * SAMPLE_RATE) - FRAME_SAMPLES
+    seg.push(frames(3 * FRAME_SECONDS, 0.02))
+    assert seg.silence_missing(seg.position, 0.07) == 0

@@ -1,0 +1,73 @@
+"""The decode that a pause commits: made at the pause's first silent frame, with the
+audio after the last word made up with silence. Real Whisper base."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from asr_helpers import padded, wer
+
+from interpreter.asr.language import LanguagePair
+from interpreter.audio.base import SAMPLE_RATE
+from interpreter.audio.replay import decode_file
+from interpreter.events import CommittedText
+from interpreter.simulate import VirtualClock, simulate
+from interpreter.streaming import StreamingOptions, StreamingRecognizer
+from interpreter.vad import FRAME_SAMPLES
+
+pytestmark = pytest.mark.slow
+
+
+class _RecordingEngine:
+    """The real engine; every encoded stretch of audio is kept with the pause it was
+    encoded in."""
+
+    def __init__(self, engine) -> None:
+        self._engine = engine
+        self.recognizer: StreamingRecognizer | None = None
+        self.encoded: list[tuple[float, np.ndarray]] = []
+
+    def __getattr__(self, name):
+        return getattr(self._engine, name)
+
+    def encode(self, audio: np.ndarray):
+        assert self.recognizer is not None
+        self.encoded.append((self.recognizer._segmenter.pause_seconds, audio.copy()))
+        return self._engine.encode(audio)
+
+
+def _trailing_zeros(audio: np.ndarray) -> int:
+    nonzero = np.flatnonzero(audio)
+    return len(audio) - 1 - int(nonzero[-1]) if len(nonzero) else len(audio)
+
+
+@pytest.mark.parametrize("clip", [0, 5])
+def test_a_pause_is_decoded_at_its_first_silent_frame_with_silence_made_up(
+    whisper_engine, english_clips, clip
+):
+    path, text = english_clips[clip]
+    # A faint noise floor, as any microphone has: no sample of the real audio is zero,
+    # so exact zeros at the end of a decoded stretch were added by the recognizer.
+    audio = padded(decode_file(path))
+    audio += np.random.default_rng(7).normal(0.0, 3e-4, len(audio)).astype(np.float32)
+    engine = _RecordingEngine(whisper_engine)
+    clock = VirtualClock()
+    options = StreamingOptions()
+    recognizer = StreamingRecognizer(engine, LanguagePair.parse("fi-en"), options, clock=clock)
+    engine.recognizer = recognizer
+    events = simulate(recognizer, clock, audio, block_seconds=0.02, count_compute=False)
+
+    in_pause = [(pause, stretch) for pause, stretch in engine.encoded if pause > 0.0]
+    assert in_pause, "nothing was decoded in a pause"
+    frame = FRAME_SAMPLES / SAMPLE_RATE
+    first_pause, stretch = in_pause[0]
+    assert first_pause == pytest.approx(frame), "the pause was decoded later than its first frame"
+    # Heard so far: one silent frame and at most one block more; the rest of the
+    # pause_tail_seconds is silence.
+    wanted = round(options.pause_tail_seconds * SAMPLE_RATE)
+    heard_after = (FRAME_SAMPLES, FRAME_SAMPLES + round(0.02 * SAMPLE_RATE))
+    assert wanted - heard_after[1] <= _trailing_zeros(stretch) <= wanted - heard_after[0]
+    # Decodes of speech still going on are never padded.
+    assert all(_trailing_zeros(s) == 0 for pause, s in engine.encoded if pause == 0.0)
+    committed = " ".join(e.text for e in events if isinstance(e, CommittedText))
+    assert wer([text], [committed]) <= 0.25
