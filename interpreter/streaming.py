@@ -58,8 +58,8 @@ class StreamingOptions:
     #: (docs/benchmarks.md, "Tentative updates: a third of a worker"). 0 turns the
     #: limit off.
     tentative_compute_share: float = 0.3
-    #: Decode this early in a pause (at the first silent VAD frame), so the commit after
-    #: ``commit_pause`` is ready at once; it waits for nothing else.
+    #: Decode this early in a pause (0.03 s: its first silent VAD frame), so that the
+    #: words before it can be committed as soon as ``commit_pause`` allows.
     speculative_pause_seconds: float = 0.03
     #: The end of the last word needs some audio after it: a decode in a pause that has
     #: less silence after the speech than this is given the rest as digital silence
