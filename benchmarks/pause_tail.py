@@ -80,24 +80,10 @@ def streaming_clips(engine) -> None:
 
     cache = speech.cache_dir()
     clips = [
-        (speech.synthesize_finnish(text, "lj", cache / f"fi-lj-{i:02d}.wav"), text, "fi")
-        for i, text in enumerate(speech.FINNISH_SENTENCES)
+        (path, text, "fi")
+        for path, text in speech.finnish_test_clips(cache, conftest.MV_SENTENCE_INDICES)
     ]
-    clips += [
-        (
-            speech.synthesize_finnish(
-                speech.FINNISH_SENTENCES[i], "mv", cache / f"fi-mv-{i:02d}.wav"
-            ),
-            speech.FINNISH_SENTENCES[i],
-            "fi",
-        )
-        for i in conftest.MV_SENTENCE_INDICES
-    ]
-    clips += [
-        (speech.synthesize_english(text, cache / f"en-espeak-{i:02d}.wav"), text, "en")
-        for i, text in enumerate(speech.ENGLISH_SENTENCES)
-    ]
-    clips += [(path, text, "en") for path, text in speech.librivox_clips()]
+    clips += [(path, text, "en") for path, text in speech.english_test_clips(cache)]
     for alone in dialogue.turn_clips():
         clips.append((alone.path, alone.turns[0].text, alone.turns[0].lang))
     settings = {

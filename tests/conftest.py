@@ -162,16 +162,7 @@ def finnish_clips(speech_dir: Path) -> list[tuple[Path, str]]:
     """(wav, text) for every ``FINNISH_SENTENCES`` entry with the female ``lj`` voice, then
     three of them (``MV_SENTENCE_INDICES``) with the male ``mv`` voice; 16 kHz mono."""
     _need("finnish")
-    clips = [
-        (speech.synthesize_finnish(text, "lj", speech_dir / f"fi-lj-{index:02d}.wav"), text)
-        for index, text in enumerate(speech.FINNISH_SENTENCES)
-    ]
-    for index in MV_SENTENCE_INDICES:
-        text = speech.FINNISH_SENTENCES[index]
-        clips.append(
-            (speech.synthesize_finnish(text, "mv", speech_dir / f"fi-mv-{index:02d}.wav"), text)
-        )
-    return clips
+    return speech.finnish_test_clips(speech_dir, MV_SENTENCE_INDICES)
 
 
 @pytest.fixture(scope="session")
@@ -179,11 +170,7 @@ def english_clips(speech_dir: Path) -> list[tuple[Path, str]]:
     """(wav, text): the LibriVox recordings (real speech, lower-case references, used in
     place) followed by every ``ENGLISH_SENTENCES`` entry from espeak-ng; 16 kHz mono."""
     _need("english", "librivox")
-    synthetic = [
-        (speech.synthesize_english(text, speech_dir / f"en-espeak-{index:02d}.wav"), text)
-        for index, text in enumerate(speech.ENGLISH_SENTENCES)
-    ]
-    return [*speech.librivox_clips(), *synthetic]
+    return speech.english_test_clips(speech_dir)
 
 
 @pytest.fixture(scope="session")

@@ -333,6 +333,31 @@ def librivox_clips() -> list[tuple[Path, str]]:
 
 
 #: Audio kept around each clip's detected speech, so onsets and decays are not cut hard.
+
+
+def finnish_test_clips(out_dir: Path, mv_indices: tuple[int, ...]) -> list[tuple[Path, str]]:
+    """(wav, text) for every ``FINNISH_SENTENCES`` entry in the ``lj`` voice, then those
+    at ``mv_indices`` in the ``mv`` voice, written to ``out_dir``."""
+    clips = [
+        (synthesize_finnish(text, "lj", out_dir / f"fi-lj-{index:02d}.wav"), text)
+        for index, text in enumerate(FINNISH_SENTENCES)
+    ]
+    for index in mv_indices:
+        text = FINNISH_SENTENCES[index]
+        clips.append((synthesize_finnish(text, "mv", out_dir / f"fi-mv-{index:02d}.wav"), text))
+    return clips
+
+
+def english_test_clips(out_dir: Path) -> list[tuple[Path, str]]:
+    """(wav, text): the LibriVox recordings, then every ``ENGLISH_SENTENCES`` entry from
+    espeak-ng written to ``out_dir``."""
+    synthetic = [
+        (synthesize_english(text, out_dir / f"en-espeak-{index:02d}.wav"), text)
+        for index, text in enumerate(ENGLISH_SENTENCES)
+    ]
+    return [*librivox_clips(), *synthetic]
+
+
 EDGE_PAD_SECONDS = 0.05
 
 
