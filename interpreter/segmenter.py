@@ -79,6 +79,20 @@ def _frames(seconds: float) -> int:
     return max(1, round(seconds * SAMPLE_RATE / FRAME_SAMPLES))
 
 
+def silence_missing(end: int, speech_end: int, seconds: float) -> int:
+    """Samples that audio ending at ``end``, whose speech ended at ``speech_end``, lacks
+    to have ``seconds`` of silence after the speech: 0 with enough, or when the audio
+    ends before the speech does.
+
+    Given the speech end of the very audio decoded, never the segmenter's latest: the
+    segmenter may already be in a later pause (audio arrives in blocks, and faster than
+    real time from a file).
+    """
+    if end < speech_end:
+        return 0
+    return max(0, round(seconds * SAMPLE_RATE) - (end - speech_end))
+
+
 class Segmenter:
     """Frame-by-frame endpointing state machine with hysteresis."""
 
@@ -126,13 +140,6 @@ class Segmenter:
         if not self._in_utterance or self._speaking:
             return 0.0
         return (self._frame - 1 - self._last_speech_frame) * FRAME_SAMPLES / SAMPLE_RATE
-
-    def silence_missing(self, end: int, seconds: float) -> int:
-        """Samples that audio ending at ``end``, in a pause, lacks to have ``seconds`` of
-        silence after the speech; 0 while speaking or with enough."""
-        if self.pause_seconds <= 0.0:
-            return 0
-        return max(0, round(seconds * SAMPLE_RATE) - (end - self.speech_end))
 
     # -- feeding --------------------------------------------------------------------
     def push(self, probabilities: np.ndarray) -> list[Boundary]:

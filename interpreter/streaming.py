@@ -35,7 +35,7 @@ from interpreter.events import (
     Event,
     TentativeText,
 )
-from interpreter.segmenter import Boundary, Segmenter, SegmenterOptions
+from interpreter.segmenter import Boundary, Segmenter, SegmenterOptions, silence_missing
 from interpreter.vad import StreamingVad
 
 logger = logging.getLogger(__name__)
@@ -278,7 +278,7 @@ class StreamingRecognizer(TurnHandling):
     def _pause_step(self, utt: Utterance, end: int, speech_end: int) -> list[Event]:
         """Followed by silence: the candidate for committing everything, ready to be
         committed whole when the pause is long enough."""
-        hypothesis = self._final_hypothesis(utt, end)
+        hypothesis = self._final_hypothesis(utt, end, speech_end)
         utt.tail = hypothesis.words
         utt.hypothesis_speech_end = speech_end
         utt.commit.remember(hypothesis.words)
@@ -345,16 +345,17 @@ class StreamingRecognizer(TurnHandling):
         reuse: bool = False,
         whole: bool = False,
         bare: bool = False,
+        speech_end: int | None = None,
     ) -> Hypothesis:
         """Decode the utterance's audio from ``audio_from`` (``whole``: from its start).
 
         ``reuse`` decodes the previous encoder output again (in ``language``); ``bare``
-        leaves the committed words out.
+        leaves the committed words out; ``speech_end``: see :meth:`_encode`.
         """
         if reuse and utt.last_encoded is not None:
             encoded = utt.last_encoded
         else:
-            encoded = self._encode(utt, end, whole)
+            encoded = self._encode(utt, end, whole, speech_end)
         assert utt.decision is not None
         lang = language or utt.decision.lang
         hypothesis = self._decoder.decode(utt, encoded, lang, final, bare=whole or bare)
@@ -362,15 +363,23 @@ class StreamingRecognizer(TurnHandling):
             self._note_noise(utt, hypothesis)
         return hypothesis
 
-    def _encode(self, utt: Utterance, end: int, whole: bool = False) -> Encoded:
-        """Encode the audio to ``end``; the language detector hears it while it is open."""
+    def _encode(
+        self, utt: Utterance, end: int, whole: bool = False, speech_end: int | None = None
+    ) -> Encoded:
+        """Encode the audio to ``end``; the language detector hears it while it is open.
+
+        ``speech_end``: the audio ends in a pause after speech that ended there; silence
+        makes up the part of ``pause_tail_seconds`` not heard yet.
+        """
         start = utt.start if whole else utt.audio_from
         audio = self._buffer[start - self._buffer_start : end - self._buffer_start]
         # The level of the whole utterance so far, so a quiet last word is not raised
         # more than the words before it.
         heard = self._buffer[max(0, utt.start - self._buffer_start) : end - self._buffer_start]
         audio = raised(audio, speech_gain(heard, self.options.level))
-        missing = self._segmenter.silence_missing(end, self.options.pause_tail_seconds)
+        missing = 0
+        if speech_end is not None:
+            missing = silence_missing(end, speech_end, self.options.pause_tail_seconds)
         if missing:
             audio = np.concatenate([audio, np.zeros(missing, dtype=np.float32)])
         encoded = self._decoder.encode(audio)

@@ -36,6 +36,13 @@ class _RecordingEngine:
         return self._engine.encode(audio)
 
 
+def _with_noise_floor(audio: np.ndarray, seed: int = 7) -> np.ndarray:
+    """A faint noise floor, as any microphone has: no sample of the real audio is zero,
+    so exact zeros at the end of a decoded stretch were added by the recognizer."""
+    noise = np.random.default_rng(seed).normal(0.0, 3e-4, len(audio)).astype(np.float32)
+    return audio + noise
+
+
 def _trailing_zeros(audio: np.ndarray) -> int:
     nonzero = np.flatnonzero(audio)
     return len(audio) - 1 - int(nonzero[-1]) if len(nonzero) else len(audio)
@@ -46,10 +53,7 @@ def test_a_pause_is_decoded_at_its_first_silent_frame_with_silence_made_up(
     whisper_engine, english_clips, clip
 ):
     path, text = english_clips[clip]
-    # A faint noise floor, as any microphone has: no sample of the real audio is zero,
-    # so exact zeros at the end of a decoded stretch were added by the recognizer.
-    audio = padded(decode_file(path))
-    audio += np.random.default_rng(7).normal(0.0, 3e-4, len(audio)).astype(np.float32)
+    audio = _with_noise_floor(padded(decode_file(path)))
     engine = _RecordingEngine(whisper_engine)
     clock = VirtualClock()
     options = StreamingOptions()
@@ -71,3 +75,32 @@ def test_a_pause_is_decoded_at_its_first_silent_frame_with_silence_made_up(
     assert all(_trailing_zeros(s) == 0 for pause, s in engine.encoded if pause == 0.0)
     committed = " ".join(e.text for e in events if isinstance(e, CommittedText))
     assert wer([text], [committed]) <= 0.25
+
+
+def test_audio_fed_ahead_of_the_recognizer_pads_each_pause_from_its_own_speech(
+    whisper_engine, english_clips
+):
+    """A file replayed as fast as possible, or a recognizer busy with a decode, hands it
+    audio beyond a pause at once: by the time the words before the pause are decoded, the
+    segmenter is in a later pause. Their decode is made up from their own speech's end,
+    which the heard pause already covers, not from the later speech's."""
+    (first, first_text), (second, second_text) = english_clips[0], english_clips[1]
+    gap = np.zeros(int(0.45 * SAMPLE_RATE), np.float32)  # a pause, not an utterance end
+    audio = np.concatenate([decode_file(first), gap, decode_file(second)])
+    # Ends 0.15 s into the pause after the second sentence: still in that utterance.
+    audio = _with_noise_floor(padded(audio, after=0.15))
+    engine = _RecordingEngine(whisper_engine)
+    options = StreamingOptions()
+    recognizer = StreamingRecognizer(engine, LanguagePair.parse("fi-en"), options)
+    engine.recognizer = recognizer
+    recognizer.insert_audio(audio)
+    events = []
+    for _ in range(20):  # a step at a time; the decodes due run in the first few
+        events += recognizer.process()
+    events += recognizer.finish()
+
+    wanted = round(options.pause_tail_seconds * SAMPLE_RATE)
+    assert engine.encoded
+    assert max(_trailing_zeros(stretch) for _, stretch in engine.encoded) <= wanted
+    committed = " ".join(e.text for e in events if isinstance(e, CommittedText))
+    assert wer([f"{first_text} {second_text}"], [committed]) <= 0.25

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from interpreter.audio.base import SAMPLE_RATE
-from interpreter.segmenter import BoundaryKind, Segmenter, SegmenterOptions
+from interpreter.segmenter import BoundaryKind, Segmenter, SegmenterOptions, silence_missing
 from interpreter.vad import FRAME_SAMPLES
 
 FRAME_SECONDS = FRAME_SAMPLES / SAMPLE_RATE
@@ -95,15 +95,11 @@ def test_invalid_options_are_rejected():
         SegmenterOptions(max_utterance_seconds=40.0)
 
 
-def test_silence_missing_after_speech_counts_only_in_a_pause():
-    seg = Segmenter(SegmenterOptions())
-    seg.push(np.concatenate([frames(0.5, 0.02), frames(1.0, 0.9)]))
-    # Speaking: nothing is missing, whatever the audio's end.
-    assert seg.silence_missing(seg.speech_end, 0.07) == 0
-    seg.push(frames(FRAME_SECONDS, 0.02))  # the first silent frame
-    assert seg.pause_seconds == pytest.approx(FRAME_SECONDS)
-    end = seg.position
-    assert end - seg.speech_end == FRAME_SAMPLES
-    assert seg.silence_missing(end, 0.07) == round(0.07 * SAMPLE_RATE) - FRAME_SAMPLES
-    seg.push(frames(3 * FRAME_SECONDS, 0.02))
-    assert seg.silence_missing(seg.position, 0.07) == 0
+def test_silence_missing_is_the_tail_the_audio_lacks_after_its_own_speech():
+    wanted = round(0.07 * SAMPLE_RATE)
+    # Audio that ends one frame after its speech lacks the rest of the tail.
+    assert silence_missing(10 * FRAME_SAMPLES, 9 * FRAME_SAMPLES, 0.07) == wanted - FRAME_SAMPLES
+    assert silence_missing(9 * FRAME_SAMPLES, 9 * FRAME_SAMPLES, 0.07) == wanted
+    # Enough silence heard, or audio that ends before its speech does: nothing.
+    assert silence_missing(13 * FRAME_SAMPLES, 9 * FRAME_SAMPLES, 0.07) == 0
+    assert silence_missing(5 * FRAME_SAMPLES, 9 * FRAME_SAMPLES, 0.07) == 0

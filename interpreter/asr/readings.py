@@ -47,8 +47,9 @@ class LanguageReadings:
             sounds_like_noise(hypothesis.no_speech_prob, hypothesis.avg_logprob, guards)
         )
 
-    def _final_hypothesis(self, utt: Utterance, end: int) -> Hypothesis:
-        """The decode that may be committed whole.
+    def _final_hypothesis(self, utt: Utterance, end: int, speech_end: int) -> Hypothesis:
+        """The decode that may be committed whole: the audio to ``end``, in a pause after
+        speech that ended at ``speech_end``.
 
         While the language is not settled (or rests on a short detection, see
         :meth:`_short_and_open`), the same audio is also decoded in the pair's other
@@ -61,7 +62,7 @@ class LanguageReadings:
         since_pause = utt.commit.committed[utt.context_words :]
         candidate = self._mode == AUTO and utt.turn_candidate and not since_pause
         first_bare = candidate and (utt.decision is None or utt.decision.fallback)
-        encoded = self._encode(utt, end)
+        encoded = self._encode(utt, end, speech_end=speech_end)
         decision = utt.decision
         assert decision is not None
         if self._mode != AUTO or (not decision.fallback and not self._short_and_open(utt)):

@@ -129,7 +129,7 @@ class TurnHandling(LanguageReadings):
         if utt.hypothesis_speech_end < speech_end:
             # No ready hypothesis covers this speech: decode now, audio up to the boundary.
             too_short = end - utt.audio_from < MIN_DECODE_SAMPLES
-            utt.tail = [] if too_short else self._final_hypothesis(utt, end).words
+            utt.tail = [] if too_short else self._final_hypothesis(utt, end, speech_end).words
         events: list[Event] = []
         read_whole = False  # a revision read the whole utterance: nothing is left unread
         change = self._turn_change(utt, end, final=True) if self._credible(utt) else None
@@ -137,9 +137,9 @@ class TurnHandling(LanguageReadings):
             events += self._split_turn(utt, speech_end, change)
             utt = self._utterance
             assert utt is not None
-            utt.tail = self._decode(utt, end, final=True, reuse=True).words
+            utt.tail = self._decode(utt, end, final=True, reuse=True, speech_end=speech_end).words
         elif change == "revise":
-            revised = self._whole_reading(utt, end)
+            revised = self._whole_reading(utt, end, speech_end)
             if revised is not None:
                 events.append(self._revise(utt, revised, position, speech_end))
                 utt.tail, read_whole = [], True
@@ -226,12 +226,14 @@ class TurnHandling(LanguageReadings):
         opening = utt.stretch_start if utt.commit.committed else utt.audio_from
         return speech_end - opening <= self.options.weak_opening_seconds * SAMPLE_RATE
 
-    def _whole_reading(self, utt: Utterance, end: int) -> list[str] | None:
+    def _whole_reading(self, utt: Utterance, end: int, speech_end: int) -> list[str] | None:
         """The whole utterance decoded in the language the evidence now favours."""
         decision = self._chooser.decide(utt.language, self._held_side)
         if decision.lang == utt.committed_lang:
             return None
-        whole = self._decode(utt, end, final=True, language=decision.lang, whole=True)
+        whole = self._decode(
+            utt, end, final=True, language=decision.lang, whole=True, speech_end=speech_end
+        )
         if not whole.words or whole.looped or whole.no_speech:
             return None
         utt.decision = decision
