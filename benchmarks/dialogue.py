@@ -7,8 +7,10 @@ speech start and end are known. Modes:
 
 * ``fast``: the deterministic replay (``interpreter/simulate.py``, 0.1 s blocks, compute
   time not counted), as fast as the machine runs. Latencies are not printed: they leave
-  out the compute time. (``--speed 0`` through the session would hand the whole file to
-  the recognizer in one step, which is not streaming.)
+  out the compute time.
+* ``asap``: the session code replaying the file as fast as it is read, as testers run
+  phrase sets (``listen --replay FILE --speed 0``): audio reaches the recognizer in
+  large pieces, well ahead of its decodes. Latencies are not printed.
 * ``realtime``: the session code (``build_listening_session``) replaying the file at
   real-time pace; latency is ``emitted_at`` minus the true end of the turn's speech.
 * ``mic``: a private PulseAudio daemon whose null sink's monitor is the default source,
@@ -175,16 +177,18 @@ def run_fast(engine, path: Path) -> Run:
     return note_server(run, engine, counts)
 
 
-def run_realtime(engine, path: Path, threads: int) -> Run:
+def run_session(engine, path: Path, threads: int, speed: float = 1.0) -> Run:
+    """The session code replaying ``path`` at ``speed`` (0: as fast as it is read)."""
     from interpreter.session import ListenSettings, build_listening_session
 
-    settings = ListenSettings(pair="fi-en", replay=path, speed=1.0, threads=threads)
+    settings = ListenSettings(pair="fi-en", replay=path, speed=speed, threads=threads)
     session = build_listening_session(settings, engine=engine)
     started, counts, cpu = time.perf_counter(), server_counts(engine), time.process_time()
     session.pipeline.start()
     assert session.pipeline.events is not None
     events = [e.to_dict() for e in session.pipeline.events]
-    run = Run("realtime", events, time.perf_counter() - started, latency_clock="pipeline")
+    name, clock = ("realtime", "pipeline") if speed else ("asap", "")
+    run = Run(name, events, time.perf_counter() - started, latency_clock=clock)
     run.cpu_seconds = time.process_time() - cpu
     return note_server(run, engine, counts)
 
@@ -535,7 +539,9 @@ def print_problems(name: str, scored: dict[str, Any], offline: dict[int, str]) -
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mode", choices=("fast", "realtime", "mic", "all"), default="fast")
+    parser.add_argument(
+        "--mode", choices=("fast", "asap", "realtime", "mic", "all"), default="fast"
+    )
     parser.add_argument("--turns", type=int, help="only the first N turns")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--clips", action="store_true", help="also run every turn alone")
@@ -570,8 +576,9 @@ def main() -> int:
             print(f"running {mode} ...", flush=True)
             if mode == "fast":
                 runs[mode] = run_fast(engine, material.path)
-            elif mode == "realtime":
-                runs[mode] = run_realtime(engine, material.path, args.threads)
+            elif mode in ("realtime", "asap"):
+                speed = 1.0 if mode == "realtime" else 0.0
+                runs[mode] = run_session(engine, material.path, args.threads, speed)
             else:
                 runs[mode] = run = run_mic(
                     material.path, material.duration, args.threads, Path(tmp)
