@@ -46,6 +46,7 @@ def word_error_rate(references: list[str], hypotheses: list[str]) -> float:
 def offline_tails(engine, material) -> None:
     import numpy as np
 
+    from interpreter.audio.base import SAMPLE_RATE
     from interpreter.audio.replay import decode_file
 
     audio = decode_file(material.path)
@@ -54,10 +55,10 @@ def offline_tails(engine, material) -> None:
         refs: dict[str, list[str]] = {"fi": [], "en": []}
         hyps: dict[str, list[str]] = {"fi": [], "en": []}
         for turn in material.turns:
-            start = int((turn.start - PRE_ROLL_SECONDS) * 16000)
-            cut = audio[start : int((turn.end + after) * 16000)]
+            start = int((turn.start - PRE_ROLL_SECONDS) * SAMPLE_RATE)
+            cut = audio[start : int((turn.end + after) * SAMPLE_RATE)]
             if silence:
-                cut = np.concatenate([cut, np.zeros(int(silence * 16000), np.float32)])
+                cut = np.concatenate([cut, np.zeros(int(silence * SAMPLE_RATE), np.float32)])
             hypothesis = engine.decode(engine.encode(cut), turn.lang, final=True)
             refs[turn.lang].append(turn.text)
             hyps[turn.lang].append(hypothesis.text)

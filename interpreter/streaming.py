@@ -377,9 +377,8 @@ class StreamingRecognizer(TurnHandling):
         # more than the words before it.
         heard = self._buffer[max(0, utt.start - self._buffer_start) : end - self._buffer_start]
         audio = raised(audio, speech_gain(heard, self.options.level))
-        missing = 0
-        if speech_end is not None:
-            missing = silence_missing(end, speech_end, self.options.pause_tail_seconds)
+        tail = self.options.pause_tail_seconds
+        missing = 0 if speech_end is None else silence_missing(end, speech_end, tail)
         if missing:
             audio = np.concatenate([audio, np.zeros(missing, dtype=np.float32)])
         encoded = self._decoder.encode(audio)

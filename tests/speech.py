@@ -332,9 +332,6 @@ def librivox_clips() -> list[tuple[Path, str]]:
     return clips
 
 
-#: Audio kept around each clip's detected speech, so onsets and decays are not cut hard.
-
-
 def finnish_test_clips(out_dir: Path, mv_indices: tuple[int, ...]) -> list[tuple[Path, str]]:
     """(wav, text) for every ``FINNISH_SENTENCES`` entry in the ``lj`` voice, then those
     at ``mv_indices`` in the ``mv`` voice, written to ``out_dir``."""
@@ -358,6 +355,7 @@ def english_test_clips(out_dir: Path) -> list[tuple[Path, str]]:
     return [*librivox_clips(), *synthetic]
 
 
+#: Audio kept around each clip's detected speech, so onsets and decays are not cut hard.
 EDGE_PAD_SECONDS = 0.05
 
 
