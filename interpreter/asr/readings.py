@@ -9,8 +9,6 @@ works on the recognizer's state.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from interpreter.asr.decoding import UtteranceDecoder
 from interpreter.asr.guards import sounds_like_noise
 from interpreter.asr.language import LanguagePair
@@ -19,9 +17,7 @@ from interpreter.asr.turns import TurnLanguage
 from interpreter.asr.utterance import RecognizerStats, Utterance
 from interpreter.asr.whisper_engine import WhisperEngine
 from interpreter.repetition import LoopRule, has_loop
-
-if TYPE_CHECKING:
-    from interpreter.streaming import StreamingOptions
+from interpreter.streaming_options import StreamingOptions
 
 AUTO = "auto"
 

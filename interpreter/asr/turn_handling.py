@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -42,9 +41,7 @@ from interpreter.events import (
 )
 from interpreter.logs import conversation_logger
 from interpreter.segmenter import Boundary, BoundaryKind
-
-if TYPE_CHECKING:
-    from interpreter.streaming import StreamingOptions
+from interpreter.streaming_options import StreamingOptions
 
 logger = logging.getLogger(__name__)
 text_log = conversation_logger(__name__)
