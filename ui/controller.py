@@ -8,18 +8,17 @@ queued signals and sends requests through signals, so the UI never waits for the
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog
 
 from interpreter.events import STAFF, ErrorEvent, Event, RevisedText, UtteranceEnded
 from ui.client_window import ClientWindow
 from ui.conversation import Conversation, Utterance
+from ui.desk_choices import DeskChoices, DialogFactory, default_dialog_factory
 from ui.languages import STAFF_LANGUAGE, client_of, pair_for
 from ui.screens import ScreenPlacer
 from ui.session_worker import CoreBridge, SessionInfo, SessionWorker
@@ -32,18 +31,11 @@ logger = logging.getLogger(__name__)
 #: Typed utterances get ids far above the recognizer's, so the two never collide.
 TYPED_ID_BASE = 1_000_000_000
 LEVEL_INTERVAL_MS = 50
-FONT_STEP_PT = 4
-DialogFactory = Callable[[str, QWidget], QDialog]
 
 
-def default_dialog_factory(pair: str, parent: QWidget) -> QDialog:
-    from ui.model_dialog import ModelDialog
-
-    return ModelDialog(pair, parent=parent)
-
-
-class DeskController(QObject):
-    """Owns the conversation, the session worker and its thread."""
+class DeskController(DeskChoices, QObject):
+    """Owns the conversation, the session worker and its thread (the staff's choices that
+    need no session are :class:`~ui.desk_choices.DeskChoices`)."""
 
     # Requests to the worker (queued: the worker lives on its own thread).
     _open = Signal(int, dict)
@@ -206,30 +198,6 @@ class DeskController(QObject):
             self.staff.statusBar().showMessage(str(exc), 10000)
             return None
         return entry if entry.active else None
-
-    def open_settings(self) -> QDialog:
-        """The Settings dialog; saving it reopens listening with the new entry."""
-        from ui.settings_dialog import SettingsDialog
-
-        dialog = SettingsDialog(self.settings, self.staff)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(self._settings_saved)
-        dialog.open()
-        return dialog
-
-    def _show_allowed_pairs(self) -> None:
-        """Offer only the allowed pairs; a pair no longer allowed gives way to the first."""
-        self.staff.language.set_allowed(tuple(client_of(p) for p in self.settings.allowed_pairs))
-        self.pair = self.settings.pair
-        client = client_of(self.pair)
-        self.staff.set_client_language(client)
-        self.client.set_language(client)
-        self.speech.set_pair(self.pair)
-
-    def _settings_saved(self) -> None:
-        """The Settings dialog was saved: the offered pairs, glossary and server apply."""
-        self._show_allowed_pairs()
-        self.open_session()
 
     def _on_glossary_failed(self, path: str, problem: str) -> None:
         self.staff.statusBar().showMessage(
@@ -407,25 +375,10 @@ class DeskController(QObject):
         self.open_session()  # a new session: the old one's late events are ignored
         self.conversationCleared.emit()
 
-    def export_transcript(self, folder: str) -> None:
-        if not self.settings.export_enabled:
-            return
-        self.settings.export_folder = folder
-        copies = [dataclasses.replace(u) for u in self.conversation.ordered()]
-        self._export.emit(copies, folder, self.pair)
-
     def _on_exported(self, paths: list, error: str) -> None:
         message = error or self.tr("Transcript saved: %1").replace("%1", ", ".join(paths))
         self.staff.statusBar().showMessage(message, 10000)
         self.exportFinished.emit(paths, error)
-
-    def step_font_size(self, step: int) -> None:
-        self.settings.font_pt = self.settings.font_pt + step * FONT_STEP_PT
-        self.client.set_font_size(self.settings.font_pt)
-
-    def set_theme(self, theme: str) -> None:
-        self.settings.theme = theme
-        self.staff.set_theme(self.settings.theme)
 
     def set_ui_language(self, code: str) -> None:
         self.settings.ui_language = code
@@ -441,33 +394,3 @@ class DeskController(QObject):
             self.tr("Models are kept in {folder} from the next start.").format(folder=folder),
             8000,
         )
-
-    def set_export_enabled(self, on: bool) -> None:
-        self.settings.export_enabled = on
-        self.staff.set_export_enabled(self.settings.export_enabled)  # a locked value stays
-
-    def toggle_attention(self) -> None:
-        self.placer.toggle_attention()
-        self.settings.attention_view = self.placer.attention
-
-    def open_model_dialog(self) -> QDialog | None:
-        """The model dialog for the current pair (one at a time, not blocking)."""
-        if self.model_dialog is not None and self.model_dialog.isVisible():
-            return self.model_dialog
-        try:
-            dialog = self.dialog_factory(self.pair, self.staff)
-        except ImportError as exc:
-            logger.warning("model dialog unavailable: %s", exc)
-            return None
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        if hasattr(dialog, "modelsChanged"):
-            dialog.modelsChanged.connect(self._models_changed)
-        self.model_dialog = dialog
-        dialog.destroyed.connect(lambda: setattr(self, "model_dialog", None))
-        dialog.open()
-        self.modelDialogOpened.emit(dialog)
-        return dialog
-
-    def _models_changed(self) -> None:
-        self._unloadTranslation.emit()
-        self.open_session()
