@@ -220,7 +220,20 @@ class StreamingRecognizer(TurnHandling):
 
     def _pause_step(self, utt: Utterance, end: int, speech_end: int) -> list[Event]:
         """Followed by silence: the candidate for committing everything, ready to be
-        committed whole when the pause is long enough."""
+        committed whole when the pause is long enough.
+
+        The audio is encoded at once and decoded once a later frame says the pause
+        still holds: a dip of a frame inside speech costs the encoder alone, not also a
+        beam search that would keep the recognizer busy when the speech really ends a
+        moment later. The encoder takes longer than a frame, so a pause waits for nothing.
+        """
+        if utt.pause_encoded != speech_end or utt.last_encoded is None:
+            self._encode(utt, end, speech_end=speech_end)
+            utt.pause_encoded = speech_end
+            utt.pause_encoded_position = self._segmenter.position
+            return []
+        if self._segmenter.position <= utt.pause_encoded_position:
+            return []  # no frame heard since: whether the speech goes on is not known
         hypothesis = self._final_hypothesis(utt, end, speech_end)
         utt.tail = hypothesis.words
         utt.hypothesis_speech_end = speech_end
@@ -326,6 +339,10 @@ class StreamingRecognizer(TurnHandling):
             audio = np.concatenate([audio, np.zeros(missing, dtype=np.float32)])
         encoded = self._decoder.encode(audio)
         if not whole:
+            if utt.pause_encoded != -1:
+                self.stats.dips_not_decoded += 1
+                logger.debug("utt %d: the speech went on; the dip was not decoded", utt.id)
+            utt.pause_encoded = -1
             if self._language_open(utt):
                 if encoded.audio_seconds >= self.options.min_language_seconds:
                     scores = self.engine.language_scores(encoded)

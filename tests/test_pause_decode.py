@@ -13,7 +13,7 @@ from interpreter.audio.replay import decode_file
 from interpreter.events import CommittedText
 from interpreter.simulate import VirtualClock, simulate
 from interpreter.streaming import StreamingOptions, StreamingRecognizer
-from interpreter.vad import FRAME_SAMPLES
+from interpreter.vad import FRAME_SAMPLES, StreamingVad
 
 pytestmark = pytest.mark.slow
 
@@ -104,3 +104,70 @@ def test_audio_fed_ahead_of_the_recognizer_pads_each_pause_from_its_own_speech(
     assert max(_trailing_zeros(stretch) for _, stretch in engine.encoded) <= wanted
     committed = " ".join(e.text for e in events if isinstance(e, CommittedText))
     assert wer([f"{first_text} {second_text}"], [committed]) <= 0.25
+
+
+class _DipVad(StreamingVad):
+    """The real Silero VAD, except that one frame inside speech reads as silence: a dip
+    of a frame, as a short plosive or a breath gives."""
+
+    def __init__(self, dip_frame: int) -> None:
+        super().__init__()
+        self._dip_frame = dip_frame
+        self._frames_seen = 0
+
+    def process(self, samples: np.ndarray) -> np.ndarray:
+        probabilities = super().process(samples)
+        index = self._dip_frame - self._frames_seen
+        if 0 <= index < len(probabilities):
+            probabilities[index] = 0.0
+        self._frames_seen += len(probabilities)
+        return probabilities
+
+
+class _DecodeLog(_RecordingEngine):
+    """Also records which encoder output each decode was started from."""
+
+    def __init__(self, engine) -> None:
+        super().__init__(engine)
+        #: (pause, frames the segmenter had heard, encoder output)
+        self.encodings: list[tuple[float, int, object]] = []
+        self.decoded: list[object] = []
+
+    def encode(self, audio: np.ndarray):
+        encoded = super().encode(audio)
+        assert self.recognizer is not None
+        frames = self.recognizer._segmenter.position // FRAME_SAMPLES
+        self.encodings.append((self.encoded[-1][0], frames, encoded))
+        return encoded
+
+    def submit(self, encoded, *args, **kwargs):
+        self.decoded.append(encoded)
+        return self._engine.submit(encoded, *args, **kwargs)
+
+
+def test_a_dip_inside_speech_is_encoded_but_not_decoded(whisper_engine, english_clips):
+    """The speech goes on after a silent frame: the encoding made in it is never decoded
+    (no beam search keeps the recognizer busy when the speech really ends), and the pause
+    at the end is decoded from the encoding of its own first silent frame."""
+    path, text = english_clips[5]
+    audio = _with_noise_floor(padded(decode_file(path)))
+    speech = StreamingVad().process(audio)
+    # A frame well inside speech: speech on both sides of it.
+    inside = [i for i in range(3, len(speech) - 3) if (speech[i - 3 : i + 4] > 0.7).all()]
+    dip = inside[len(inside) // 2]
+    engine = _DecodeLog(whisper_engine)
+    clock = VirtualClock()
+    recognizer = StreamingRecognizer(
+        engine, LanguagePair.parse("fi-en"), clock=clock, vad=_DipVad(dip)
+    )
+    engine.recognizer = recognizer
+    events = simulate(recognizer, clock, audio, block_seconds=0.02, count_compute=False)
+
+    in_dip = [encoded for pause, frames, encoded in engine.encodings if frames == dip + 1]
+    assert in_dip, "the dip was not encoded in its silent frame"
+    assert not any(encoded is in_dip[0] for encoded in engine.decoded)
+    last_pause = [encoded for pause, _, encoded in engine.encodings if pause > 0.0][-1]
+    assert any(encoded is last_pause for encoded in engine.decoded)
+    assert recognizer.stats.dips_not_decoded >= 1
+    committed = " ".join(e.text for e in events if isinstance(e, CommittedText))
+    assert wer([text], [committed]) <= 0.25

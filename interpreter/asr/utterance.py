@@ -33,6 +33,9 @@ class RecognizerStats:
     #: Pauses at which an utterance's opening words, or the first words after an
     #: earlier pause, were held, not committed, because their language was a weak guess.
     openings_held: int = 0
+    #: Pauses whose audio was encoded in their first silent frame and never decoded:
+    #: the speech went on (a dip inside speech, not a pause).
+    dips_not_decoded: int = 0
     decode_seconds: float = 0.0
     audio_seconds: float = 0.0
 
@@ -90,6 +93,10 @@ class Utterance:
     audio_from: int = 0
     context_words: int = 0
     last_encoded: Encoded | None = None  # of the latest decode, which began at audio_from
+    #: The speech end of the pause whose audio ``last_encoded`` holds, encoded in the
+    #: pause's first silent frame and decoded only if the pause holds (-1: none).
+    pause_encoded: int = -1
+    pause_encoded_position: int = 0  # the segmenter's position when it was encoded
     shown_tentative: str = ""
     #: The pitch of the utterance's audio, followed once a turn change is in question.
     pitch: PitchTrack | None = None
