@@ -35,7 +35,7 @@ from interpreter.events import (
 )
 from interpreter.segmenter import Boundary, Segmenter, silence_missing
 from interpreter.streaming_options import StreamingOptions
-from interpreter.vad import StreamingVad
+from interpreter.vad import FRAME_SAMPLES, StreamingVad
 
 logger = logging.getLogger(__name__)
 
@@ -222,17 +222,20 @@ class StreamingRecognizer(TurnHandling):
         """Followed by silence: the candidate for committing everything, ready to be
         committed whole when the pause is long enough.
 
-        The audio is encoded at once and decoded once a later frame says the pause
-        still holds: a dip of a frame inside speech costs the encoder alone, not also a
-        beam search that would keep the recognizer busy when the speech really ends a
-        moment later. The encoder takes longer than a frame, so a pause waits for nothing.
+        Met at its first silent frame, the audio is encoded at once and decoded once a
+        later frame says the pause still holds: a dip inside speech costs the encoder
+        alone, not also a beam search that would keep the recognizer busy when the speech
+        really ends a moment later. The encoder takes longer than a frame, so a pause
+        waits for nothing; met later (the recognizer was behind), it is decoded at once.
         """
-        if utt.pause_encoded != speech_end or utt.last_encoded is None:
+        encoded = utt.pause_encoded == speech_end and utt.last_encoded is not None
+        first_frame = self._segmenter.pause_seconds * SAMPLE_RATE < 2 * FRAME_SAMPLES
+        if not encoded and first_frame:
             self._encode(utt, end, speech_end=speech_end)
             utt.pause_encoded = speech_end
             utt.pause_encoded_position = self._segmenter.position
             return []
-        if self._segmenter.position <= utt.pause_encoded_position:
+        if encoded and self._segmenter.position <= utt.pause_encoded_position:
             return []  # no frame heard since: whether the speech goes on is not known
         hypothesis = self._final_hypothesis(utt, end, speech_end)
         utt.tail = hypothesis.words
