@@ -26,8 +26,9 @@ class StreamingOptions:
     #: limit off.
     tentative_compute_share: float = 0.3
     #: Encode this early in a pause (0.03 s: its first silent VAD frame), so that the
-    #: words before it can be committed as soon as ``commit_pause`` allows. The decode
-    #: follows once the next frame is silent too: a dip inside speech is not decoded.
+    #: words before it can be committed as soon as ``commit_pause`` allows. Encoded in
+    #: the pause's first frame, it is decoded once the next frame is silent too: a dip
+    #: inside speech is not decoded.
     speculative_pause_seconds: float = 0.03
     #: The end of the last word needs some audio after it: a decode in a pause that has
     #: less silence after the speech than this is given the rest as digital silence
