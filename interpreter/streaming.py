@@ -23,7 +23,7 @@ from interpreter.asr.level import raised, speech_gain
 from interpreter.asr.results import Encoded, Hypothesis
 from interpreter.asr.turn_handling import AUTO, TurnHandling
 from interpreter.asr.turns import TurnLanguage
-from interpreter.asr.utterance import RecognizerStats, Utterance
+from interpreter.asr.utterance import PauseEncoding, RecognizerStats, Utterance
 from interpreter.asr.whisper_engine import WhisperEngine
 from interpreter.audio.base import SAMPLE_RATE
 from interpreter.clock import StreamClock
@@ -228,14 +228,13 @@ class StreamingRecognizer(TurnHandling):
         really ends a moment later. The encoder takes longer than a frame, so a pause
         waits for nothing; met later (the recognizer was behind), it is decoded at once.
         """
-        encoded = utt.pause_encoded == speech_end and utt.last_encoded is not None
+        pause = utt.encoded_pause(speech_end)
         first_frame = self._segmenter.pause_seconds * SAMPLE_RATE < 2 * FRAME_SAMPLES
-        if not encoded and first_frame:
-            self._encode(utt, end, speech_end=speech_end)
-            utt.pause_encoded = speech_end
-            utt.pause_encoded_position = self._segmenter.position
+        if pause is None and first_frame:
+            encoded = self._encode(utt, end, speech_end=speech_end)
+            utt.pause_encoding = PauseEncoding(speech_end, self._segmenter.position, encoded)
             return []
-        if encoded and self._segmenter.position <= utt.pause_encoded_position:
+        if pause is not None and self._segmenter.position <= pause.position:
             return []  # no frame heard since: whether the speech goes on is not known
         hypothesis = self._final_hypothesis(utt, end, speech_end)
         utt.tail = hypothesis.words
@@ -342,10 +341,10 @@ class StreamingRecognizer(TurnHandling):
             audio = np.concatenate([audio, np.zeros(missing, dtype=np.float32)])
         encoded = self._decoder.encode(audio)
         if not whole:
-            if utt.pause_encoded != -1:
+            if utt.pause_encoding is not None:
                 self.stats.dips_not_decoded += 1
                 logger.debug("utt %d: the speech went on; the dip was not decoded", utt.id)
-            utt.pause_encoded = -1
+                utt.pause_encoding = None
             if self._language_open(utt):
                 if encoded.audio_seconds >= self.options.min_language_seconds:
                     scores = self.engine.language_scores(encoded)

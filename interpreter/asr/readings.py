@@ -58,10 +58,12 @@ class LanguageReadings:
         since_pause = utt.commit.committed[utt.context_words :]
         candidate = self._mode == AUTO and utt.turn_candidate and not since_pause
         first_bare = candidate and (utt.decision is None or utt.decision.fallback)
-        encoded = utt.last_encoded
-        if utt.pause_encoded != speech_end or encoded is None:
+        pause = utt.encoded_pause(speech_end)
+        if pause is not None:
+            encoded = pause.encoded
+        else:
             encoded = self._encode(utt, end, speech_end=speech_end)
-        utt.pause_encoded = -1  # decoded now
+        utt.pause_encoding = None  # decoded now
         decision = utt.decision
         assert decision is not None
         if self._mode != AUTO or (not decision.fallback and not self._short_and_open(utt)):

@@ -13,6 +13,16 @@ from interpreter.audio.base import SAMPLE_RATE
 CUT_MARGIN_SAMPLES = SAMPLE_RATE // 10  # where decoding resumes after a committed pause
 
 
+@dataclass(frozen=True)
+class PauseEncoding:
+    """A pause's audio, encoded in its first silent frame: decoded once a later frame
+    says the pause holds, dropped unused if the speech goes on."""
+
+    speech_end: int  # where the speech before the pause ended
+    position: int  # the segmenter's position when it was encoded
+    encoded: Encoded
+
+
 @dataclass
 class RecognizerStats:
     """What the recognizer did, for benchmarks and logs."""
@@ -93,10 +103,8 @@ class Utterance:
     audio_from: int = 0
     context_words: int = 0
     last_encoded: Encoded | None = None  # of the latest decode, which began at audio_from
-    #: The speech end of the pause whose audio ``last_encoded`` holds, encoded in the
-    #: pause's first silent frame and decoded only if the pause holds (-1: none).
-    pause_encoded: int = -1
-    pause_encoded_position: int = 0  # the segmenter's position when it was encoded
+    #: A pause's encoding waiting to be decoded (see :meth:`encoded_pause`).
+    pause_encoding: PauseEncoding | None = None
     shown_tentative: str = ""
     #: The pitch of the utterance's audio, followed once a turn change is in question.
     pitch: PitchTrack | None = None
@@ -106,6 +114,14 @@ class Utterance:
     #: Session-clock seconds the latest tentative update took, from its encoding to the
     #: moment its result was taken.
     tentative_seconds: float = 0.0
+
+    def encoded_pause(self, speech_end: int) -> PauseEncoding | None:
+        """The pause after speech that ended at ``speech_end``, encoded and not decoded
+        yet, while it is still the latest encoding (decoding goes on from it)."""
+        pause = self.pause_encoding
+        if pause is None or pause.speech_end != speech_end:
+            return None
+        return pause if pause.encoded is self.last_encoded else None
 
     @property
     def voice_heard(self) -> bool:
