@@ -379,9 +379,10 @@ class StreamingRecognizer(TurnHandling):
 
     def _credible(self, utt: Utterance) -> bool:
         """Whether the utterance sounds like speech to Whisper: not most of its decodes
-        sound like noise (one decode alone is too easily swayed either way), or its
+        sound like noise (one decode alone is too easily swayed either way), unless one
+        was sure it read speech (see ``GuardOptions.clear_speech_log_prob``) or its
         voice was heard (see ``Utterance.voice_heard``)."""
-        if utt.voice_heard:
+        if utt.voice_heard or utt.speech_heard:
             return True
         votes = utt.noise_votes
         return bool(votes) and 2 * sum(votes) <= len(votes)

@@ -160,6 +160,39 @@ def test_confident_speech_is_kept_whatever_no_speech_says(whisper_engine, finnis
     assert wer([text], [result.text]) <= 0.5, result.text
 
 
+class _WaveringEngine(_DoubtingEngine):
+    """The real engine, with every tentative decode sounding like noise (no-speech 0.55,
+    log-probability -0.9), as Whisper base reads the first pieces of a short Finnish turn
+    split off from the English before it; the decodes that may be committed are real."""
+
+    def __init__(self, engine) -> None:
+        super().__init__(engine)
+        self.doubted = self.real = 0
+
+    def complete(self, pending):
+        from dataclasses import replace
+
+        hypothesis = self._engine.complete(pending)
+        if pending.final:
+            self.real += 1
+            return hypothesis
+        self.doubted += 1
+        return replace(hypothesis, no_speech_prob=0.55, avg_logprob=-0.9)
+
+
+def test_a_decode_sure_of_its_words_keeps_an_utterance_most_decodes_doubt(
+    whisper_engine, finnish_clips
+):
+    """Most decodes vote for noise, but the one that reads the whole sentence is sure it
+    is speech: the sentence is committed, not dropped."""
+    path, text = finnish_clips[-1]
+    engine = _WaveringEngine(whisper_engine)
+    result = stream_audio(engine, padded(decode_file(path)))
+    # Each real decode is at most one vote for speech: the majority would drop it.
+    assert engine.doubted > engine.real, (engine.doubted, engine.real)
+    assert wer([text], [result.text]) <= 0.5, result.text
+
+
 def test_hotwords_keep_recognition_intact(whisper_engine, finnish_clips):
     path, text = finnish_clips[1]
     plain = stream_file(whisper_engine, path)

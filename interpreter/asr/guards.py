@@ -31,9 +31,17 @@ class GuardOptions:
     utterance_no_speech_threshold: float = 0.35
     #: ... and its text is not confident: an average log-probability below this. Whisper's
     #: no-speech probability swings on short cuts of clear speech (0.4-0.7 on a third of
-    #: one sentence's decodes through a sound server), whereas its readings of wordless
-    #: babble stay below -0.9 (test speech: -0.8 to -0.1).
+    #: one sentence's decodes through a sound server), whereas 177 of its 184 readings
+    #: of wordless babble in ``benchmarks/noise.py`` are below -0.5.
     utterance_noise_log_prob: float = -0.5
+    #: One decode alone says an utterance is speech, whatever the others voted, when
+    #: Whisper reads words in it and is sure of both: a no-speech probability at most
+    #: this (every decode of babble in ``benchmarks/noise.py``: 0.41 or more)...
+    clear_speech_no_speech: float = 0.2
+    #: ... and an average log-probability at least this. The first decodes of a Finnish
+    #: turn split off from the English before it can vote for noise (no-speech 0.5 to
+    #: 0.6, -0.8 to -1.0) where the decode of the whole turn is sure it is speech.
+    clear_speech_log_prob: float = -0.7
     #: A reading that repeats this many words in a row of its previous-text prompt is
     #: read again without the prompt: Whisper copies the prompt on audio it cannot read.
     context_copy_words: int = 4
@@ -74,6 +82,17 @@ def sounds_like_noise(no_speech_prob: float, avg_logprob: float, options: GuardO
     return (
         no_speech_prob > options.utterance_no_speech_threshold
         and avg_logprob < options.utterance_noise_log_prob
+    )
+
+
+def sounds_like_clear_speech(
+    no_speech_prob: float, avg_logprob: float, words: int, options: GuardOptions
+) -> bool:
+    """Whether one decode on its own makes an utterance speech (see the options)."""
+    return (
+        words > 0
+        and no_speech_prob <= options.clear_speech_no_speech
+        and avg_logprob >= options.clear_speech_log_prob
     )
 
 

@@ -10,7 +10,7 @@ works on the recognizer's state.
 from __future__ import annotations
 
 from interpreter.asr.decoding import UtteranceDecoder
-from interpreter.asr.guards import sounds_like_noise
+from interpreter.asr.guards import sounds_like_clear_speech, sounds_like_noise
 from interpreter.asr.language import LanguagePair
 from interpreter.asr.results import Hypothesis
 from interpreter.asr.turns import TurnLanguage
@@ -39,9 +39,11 @@ class LanguageReadings:
     def _note_noise(self, utt: Utterance, hypothesis: Hypothesis) -> None:
         """One decode's vote on whether the utterance is noise (see ``_credible``)."""
         guards = self.engine.options.guards
-        utt.noise_votes.append(
-            sounds_like_noise(hypothesis.no_speech_prob, hypothesis.avg_logprob, guards)
-        )
+        no_speech, log_prob = hypothesis.no_speech_prob, hypothesis.avg_logprob
+        utt.noise_votes.append(sounds_like_noise(no_speech, log_prob, guards))
+        words = 0 if hypothesis.looped else len(hypothesis.words)
+        if sounds_like_clear_speech(no_speech, log_prob, words, guards):
+            utt.speech_heard = True
 
     def _final_hypothesis(self, utt: Utterance, end: int, speech_end: int) -> Hypothesis:
         """The decode that may be committed whole: the audio to ``end``, in a pause after

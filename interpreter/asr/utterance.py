@@ -98,6 +98,8 @@ class Utterance:
     committed_through: int = -1  # speech end up to which every word is committed
     #: Per decode: whether it sounded like noise rather than speech.
     noise_votes: list[bool] = field(default_factory=list)
+    #: A decode was sure it read speech (see ``GuardOptions.clear_speech_log_prob``).
+    speech_heard: bool = False
     #: Decoding starts here: after a pause everything before it is committed, so its
     #: audio is dropped and its words become context (cheaper and faster decodes).
     audio_from: int = 0
