@@ -163,7 +163,7 @@ def test_confident_speech_is_kept_whatever_no_speech_says(whisper_engine, finnis
 class _WaveringEngine(_DoubtingEngine):
     """The real engine, with every tentative decode sounding like noise (no-speech 0.55,
     log-probability -0.9), as Whisper base reads the first pieces of a short Finnish turn
-    split off from the English before it; the decodes that may be committed are real."""
+    split off from the English before it; the decodes at pauses and at the end are real."""
 
     def __init__(self, engine) -> None:
         super().__init__(engine)
