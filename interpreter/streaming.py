@@ -378,10 +378,10 @@ class StreamingRecognizer(TurnHandling):
         return [self._event(TentativeText, utt, text, audio_end, speech_end)]
 
     def _credible(self, utt: Utterance) -> bool:
-        """Whether the utterance sounds like speech to Whisper: not most of its decodes
-        sound like noise (one decode alone is too easily swayed either way), unless one
-        was sure it read speech (see ``GuardOptions.clear_speech_log_prob``) or its
-        voice was heard (see ``Utterance.voice_heard``)."""
+        """Whether the utterance sounds like speech to Whisper: one decode was sure it
+        read speech (see ``GuardOptions.clear_speech_log_prob``), its voice was heard
+        (see ``Utterance.voice_heard``), or not most of its decodes sound like noise (any
+        other decode alone is too easily swayed either way)."""
         if utt.voice_heard or utt.speech_heard:
             return True
         votes = utt.noise_votes

@@ -63,9 +63,9 @@ class LanguageReadings:
         pause = utt.encoded_pause(speech_end)
         if pause is not None:
             encoded = pause.encoded
+            utt.pause_encoding = None  # decoded now
         else:
             encoded = self._encode(utt, end, speech_end=speech_end)
-        utt.pause_encoding = None  # decoded now
         decision = utt.decision
         assert decision is not None
         if self._mode != AUTO or (not decision.fallback and not self._short_and_open(utt)):
