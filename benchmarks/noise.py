@@ -5,8 +5,8 @@ The recognizer drops an utterance when most of its decodes sound like noise
 This script streams, through the deterministic replay (``interpreter/simulate.py``):
 
 * noise that must give no words: digital silence; pink noise (office hiss), brown noise
-  (ventilation, traffic rumble) and wordless babble (a waiting room), each at three
-  levels, ``--seconds`` each;
+  (ventilation, traffic rumble), wordless babble (a waiting room) and desk sounds
+  (knocks, typing, short voiced hums), each at three levels, ``--seconds`` each;
 * speech that must be kept: every Finnish test sentence in both Festival voices and every
   espeak-ng English one, at a normal level (-26 dBFS RMS) and as a quiet, distant voice
   (-40 dBFS).
@@ -38,6 +38,7 @@ NOISE = (
     ("low_noise", -50.0), ("low_noise", -40.0), ("low_noise", -30.0),
     ("brown_noise", -45.0), ("brown_noise", -35.0), ("brown_noise", -25.0),
     ("babble", -40.0), ("babble", -35.0), ("babble", -30.0),
+    ("desk_sounds", -40.0), ("desk_sounds", -35.0), ("desk_sounds", -30.0),
 )  # fmt: skip
 SPEECH_LEVELS_DBFS = (-26.0, -40.0)
 RULES = ("default", "no-speech alone")

@@ -41,7 +41,7 @@ SPEECH_BELOW_PEAK_DB = 30.0
 RECIPE_VERSION = 1
 
 FinnishVoice = Literal["lj", "mv"]
-NoiseKind = Literal["silence", "low_noise", "brown_noise", "babble"]
+NoiseKind = Literal["silence", "low_noise", "brown_noise", "babble", "desk_sounds"]
 Command = list[str | Path]
 
 #: Customer-service desk sentences, each about 3-5 s with the Festival voices.
@@ -417,7 +417,13 @@ def build_conversation(
 
 
 #: Default RMS level of each noise kind, dBFS.
-NOISE_LEVELS_DBFS = {"silence": -120.0, "low_noise": -50.0, "brown_noise": -45.0, "babble": -40.0}
+NOISE_LEVELS_DBFS = {
+    "silence": -120.0,
+    "low_noise": -50.0,
+    "brown_noise": -45.0,
+    "babble": -40.0,
+    "desk_sounds": -30.0,
+}
 
 
 def _coloured_noise(count: int, rng: np.random.Generator, exponent: float) -> np.ndarray:
@@ -450,6 +456,35 @@ def _babble(count: int, rng: np.random.Generator, voices: int = 4) -> np.ndarray
     return mix
 
 
+def _desk_sounds(count: int, rng: np.random.Generator) -> np.ndarray:
+    """Short sounds of a desk, one at a time with quiet between them: knocks on the desk,
+    a burst of typing, and voiced hums or throat-clearing of 0.15 to 0.3 s, which have
+    the pitch of a voice and the length of a one-word answer."""
+    out = np.zeros(count)
+    position = int(rng.uniform(0.2, 0.6) * SAMPLE_RATE)
+    while position < count:
+        sound = rng.choice(["knock", "typing", "hum"])
+        if sound == "knock":
+            t = np.arange(int(0.25 * SAMPLE_RATE)) / SAMPLE_RATE
+            tone = np.sin(2 * np.pi * rng.uniform(80, 300) * t) * np.exp(-t * rng.uniform(20, 60))
+            piece = tone + 0.3 * rng.standard_normal(len(t)) * np.exp(-t * 80)
+        elif sound == "typing":
+            piece = np.zeros(int(rng.uniform(0.5, 1.5) * SAMPLE_RATE))
+            key = 0
+            while key < len(piece) - 300:
+                piece[key : key + 300] += rng.standard_normal(300) * np.exp(-np.arange(300) / 40)
+                key += int(rng.uniform(0.06, 0.3) * SAMPLE_RATE)
+        else:
+            t = np.arange(int(rng.uniform(0.15, 0.3) * SAMPLE_RATE)) / SAMPLE_RATE
+            pitch = rng.uniform(100, 220)
+            harmonics = sum(np.sin(2 * np.pi * pitch * k * t) / k for k in range(1, 12))
+            piece = harmonics * np.hanning(len(t))
+        piece = piece[: count - position]
+        out[position : position + len(piece)] += piece
+        position += len(piece) + int(rng.uniform(0.3, 1.2) * SAMPLE_RATE)
+    return out
+
+
 def make_noise(
     kind: NoiseKind,
     seconds: float,
@@ -469,6 +504,8 @@ def make_noise(
     * ``babble``: several time-reversed, heavily low-passed real voices mixed at about
       -40 dBFS RMS, like murmur from the waiting room: speech-like spectrum and rhythm,
       but no words. VAD may fire; the recogniser must not invent text from it.
+    * ``desk_sounds``: knocks, typing and short voiced hums with quiet between them, at
+      about -30 dBFS RMS. The hums are as long as a one-word answer; VAD may fire on them.
 
     ``level_dbfs`` overrides the RMS level of every kind but ``silence``.
     """
@@ -482,6 +519,8 @@ def make_noise(
         exponents = {"low_noise": 1.0, "brown_noise": 2.0}
         if kind in exponents:
             samples = _coloured_noise(count, rng, exponents[kind])
+        elif kind == "desk_sounds":
+            samples = _desk_sounds(count, rng)
         else:
             samples = _babble(count, rng)
         target = NOISE_LEVELS_DBFS[kind] if level_dbfs is None else level_dbfs

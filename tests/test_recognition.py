@@ -125,7 +125,7 @@ def test_finish_keeps_speech_without_trailing_silence(whisper_engine, finnish_cl
     assert len(result.text.split()) >= 3
 
 
-@pytest.mark.parametrize("kind", ["silence", "low_noise", "brown_noise", "babble"])
+@pytest.mark.parametrize("kind", ["silence", "low_noise", "brown_noise", "babble", "desk_sounds"])
 def test_non_speech_yields_no_words(whisper_engine, kind, tmp_path, require_speech):
     if kind == "babble":
         require_speech("babble")

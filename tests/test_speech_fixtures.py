@@ -168,6 +168,19 @@ def test_noise_babble_is_quiet_muffled_and_speech_like(
     assert np.array_equal(babble, again) and not np.array_equal(babble, other)
 
 
+def test_desk_sounds_are_short_sounds_with_quiet_between(tmp_path: Path) -> None:
+    sounds, _ = speech.read_wav(speech.make_noise("desk_sounds", 20.0, tmp_path / "desk.wav"))
+    assert len(sounds) == 20 * RATE
+    assert speech.rms_dbfs(sounds) == pytest.approx(-30, abs=1)
+    levels = speech.frame_levels_dbfs(sounds, RATE, 0.05)
+    # One sound at a time: most of the time is quiet, and the sounds stand far above it.
+    assert np.mean(levels < -60) > 0.3
+    assert np.percentile(levels, 95) > -35
+    again, _ = speech.read_wav(speech.make_noise("desk_sounds", 20.0, tmp_path / "again.wav"))
+    other, _ = speech.read_wav(speech.make_noise("desk_sounds", 20.0, tmp_path / "o.wav", seed=1))
+    assert np.array_equal(sounds, again) and not np.array_equal(sounds, other)
+
+
 def test_cache_is_reused_and_safe_to_delete(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, require_speech: Callable[..., None]
 ) -> None:
