@@ -70,7 +70,12 @@ class TurnHandling(LanguageReadings):
     def _on_boundary(self, boundary: Boundary) -> list[Event]:
         if boundary.kind is BoundaryKind.START:
             start = max(boundary.sample, self._buffer_start)
-            utt = Utterance(self._next_id, start, self._chooser.evidence(), audio_from=start)
+            # The first tentative update waits for an update interval of audio (the
+            # pre-roll included), not for the VAD's start decision: how much speech
+            # that decision needs must not change what is decoded and when.
+            utt = Utterance(
+                self._next_id, start, self._chooser.evidence(), audio_from=start, decoded_to=start
+            )
             utt.commit.agreement = self.options.agreement
             utt.stretch_start = start
             self._next_id += 1
