@@ -10,7 +10,11 @@ It prints, per language and voice, the detector's log-odds of English against Fi
 (median and quartiles) and how often English wins, before and after the correction in
 ``LanguageOptions.short_audio_bias``, and what the correction makes of the median.
 
-Usage: python benchmarks/short_words.py [--threads 2] [--json out.json]
+It also prints how many of the words start an utterance at all: each clip, with a
+second of silence on both sides, goes through the recognizer's VAD and endpointing
+(``SegmenterOptions.min_speech_seconds``, the default or ``--min-speech``).
+
+Usage: python benchmarks/short_words.py [--threads 2] [--min-speech S] [--json out.json]
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ import statistics
 import sys
 import tempfile
 from pathlib import Path
+
+import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -46,10 +52,25 @@ PRE_ROLL_SECONDS = 0.2
 TAIL_SECONDS = 0.05
 
 
-def _row(engine, evidence, path: Path, lang: str, voice: str, text: str) -> dict:
+def _starts_utterance(samples: np.ndarray, segmenter_options) -> tuple[bool, int]:
+    """Whether the clip, with a second of silence on each side, starts an utterance; and
+    its number of VAD frames at or above the speech threshold."""
+    from interpreter.audio.base import SAMPLE_RATE
+    from interpreter.segmenter import BoundaryKind, Segmenter
+    from interpreter.vad import StreamingVad
+
+    silence = np.zeros(SAMPLE_RATE, dtype=np.float32)
+    probabilities = StreamingVad().process(np.concatenate([silence, samples, silence]))
+    boundaries = Segmenter(segmenter_options).push(probabilities)
+    started = any(boundary.kind is BoundaryKind.START for boundary in boundaries)
+    return started, int(np.sum(probabilities >= segmenter_options.threshold))
+
+
+def _row(engine, evidence, segmenter_options, path: Path, lang: str, voice: str, text: str):
     import speech
 
     samples, rate = speech.read_wav(path)
+    started, speech_frames = _starts_utterance(samples, segmenter_options)
     bounds = speech.speech_bounds(samples, rate)
     if bounds is None:
         raise SystemExit(f"{path}: no speech found")
@@ -66,6 +87,8 @@ def _row(engine, evidence, path: Path, lang: str, voice: str, text: str) -> dict
         "audio_seconds": round(encoded.audio_seconds, 3),
         "raw": round(raw, 3),
         "corrected": round(corrected, 3),
+        "starts_utterance": started,
+        "speech_frames": speech_frames,
     }
 
 
@@ -79,6 +102,9 @@ def _summary(rows: list[dict], key: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--min-speech", type=float, help="SegmenterOptions.min_speech_seconds (else its default)"
+    )
     parser.add_argument("--json", type=Path, help="also write every word's figures")
     args = parser.parse_args()
 
@@ -86,7 +112,12 @@ def main() -> None:
 
     from interpreter.asr.language import LanguageChooser, LanguagePair
     from interpreter.asr.whisper_engine import AsrOptions, WhisperEngine
+    from interpreter.segmenter import SegmenterOptions
     from models.whisper import ensure_whisper_base
+
+    segmenter_options = SegmenterOptions()
+    if args.min_speech is not None:
+        segmenter_options = SegmenterOptions(min_speech_seconds=args.min_speech)
 
     chooser = LanguageChooser(LanguagePair("fi", "en"))
     evidence = chooser.evidence()  # only its correction is used
@@ -97,11 +128,11 @@ def main() -> None:
         for voice in FINNISH_VOICES:
             for text in FINNISH:
                 path = speech.synthesize_finnish(text, voice)
-                rows.append(_row(engine, evidence, path, "fi", voice, text))
+                rows.append(_row(engine, evidence, segmenter_options, path, "fi", voice, text))
         for voice in ENGLISH_VOICES:
             for text in ENGLISH:
                 path = speech.synthesize_english(text, voice=voice)
-                rows.append(_row(engine, evidence, path, "en", voice, text))
+                rows.append(_row(engine, evidence, segmenter_options, path, "en", voice, text))
 
     bias = chooser.options.short_audio_bias
     print(f"log-odds English vs Finnish: median (quartiles) share > 0; correction {bias}")
@@ -112,6 +143,14 @@ def main() -> None:
             label = f"{lang} {voice}"
             raw, corrected = _summary(chosen, "raw"), _summary(chosen, "corrected")
             print(f"{label:22s} {len(chosen):5d}  {raw:>26s}  {corrected:>26s}")
+    minimum = segmenter_options.min_speech_seconds
+    print(f"\nwords that start an utterance (min_speech_seconds {minimum}):")
+    for lang in ("fi", "en"):
+        chosen = [r for r in rows if r["lang"] == lang]
+        missed = [f'{r["voice"]} "{r["text"]}" ({r["speech_frames"]} frames)'
+                  for r in chosen if not r["starts_utterance"]]  # fmt: skip
+        listed = f"; not: {', '.join(missed)}" if missed else ""
+        print(f"{lang}: {len(chosen) - len(missed)} / {len(chosen)}{listed}")
     seconds = statistics.median(r["audio_seconds"] for r in rows)
     print(f"median audio per word, pre-roll and tail included: {seconds:.2f} s")
     if args.json:

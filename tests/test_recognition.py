@@ -134,6 +134,32 @@ def test_non_speech_yields_no_words(whisper_engine, kind, tmp_path, require_spee
     assert result.committed_words == 0, result.text
 
 
+def test_the_shortest_answers_are_heard(whisper_engine, tmp_path, require_speech):
+    """One-syllable answers of about 0.2 s of speech ("Ei." is "no") must not be taken
+    for a click: each starts an utterance and is committed."""
+    require_speech("finnish", "english")
+    answers = [
+        ("Ei.", "fi", "mv"),
+        ("Hei.", "fi", "lj"),
+        ("Sure.", "en", "en-gb"),
+        ("No.", "en", "fr"),
+        ("Sorry.", "en", "en-gb"),
+    ]
+    heard = []
+    for index, (text, lang, voice) in enumerate(answers):
+        path = tmp_path / f"{index}.wav"
+        if lang == "fi":
+            speech.synthesize_finnish(text, voice, path)
+        else:
+            speech.synthesize_english(text, path, voice=voice)
+        result = stream_audio(whisper_engine, padded(decode_file(path)))
+        assert len(result.started) == 1, (text, voice)
+        assert result.text, (text, voice)
+        heard.append(result.text)
+    # Alone, a word's language is a guess and its spelling may follow it.
+    assert wer([text for text, _, _ in answers], heard) <= 0.5, heard
+
+
 class _DoubtingEngine:
     """The real engine with Whisper's no-speech probability at 0.66 on every decode, as
     seen on decodes of clear speech that reached the recogniser through a sound server."""

@@ -39,6 +39,14 @@ def test_blips_shorter_than_min_speech_start_nothing():
     assert seg.push(np.tile(blip, 10)) == []
 
 
+def test_a_one_syllable_answer_starts_an_utterance():
+    """A quick "Ei." or "No." has six or seven speech frames: the default minimum must
+    not take it for a click."""
+    seg = Segmenter()
+    answer = np.concatenate([frames(0.5, 0.01), frames(0.2, 0.95), frames(1.0, 0.01)])
+    assert kinds(seg.push(answer)) == [BoundaryKind.START, BoundaryKind.PAUSE, BoundaryKind.END]
+
+
 def test_hysteresis_keeps_speech_through_mid_probabilities():
     seg = Segmenter(SegmenterOptions(threshold=0.5, neg_threshold=0.35))
     probs = np.concatenate([frames(1.0, 0.9), frames(1.0, 0.4), frames(0.2, 0.9)])
