@@ -311,6 +311,16 @@ def synthesize_english(text: str, out_path: Path | None = None, *, voice: str = 
     return _synthesize(cached, out_path, "english", espeak)
 
 
+def synthesize(text: str, lang: str, voice: str, out_path: Path | None = None) -> Path:
+    """``text`` in ``lang`` (``fi``: a Festival voice, ``lj`` or ``mv``; ``en``: any
+    espeak-ng voice); returns ``out_path`` or, when None, the cached file."""
+    if lang == "fi":
+        return synthesize_finnish(text, voice, out_path)  # type: ignore[arg-type]
+    if lang == "en":
+        return synthesize_english(text, out_path, voice=voice)
+    raise ValueError(f"no test voice for language {lang!r}; use fi or en")
+
+
 def librivox_clips() -> list[tuple[Path, str]]:
     """Real read English speech: (wav, lower-case reference text) for each LibriVox clip.
 

@@ -304,11 +304,7 @@ def test_a_weak_opening_waits_for_the_words_after_it(whisper_engine, tmp_path, r
     audio, continuations = [np.zeros(SAMPLE_RATE, np.float32)], []
     for turn, (lang, voice, parts) in enumerate(turns):
         for part, text in enumerate(parts):
-            out = tmp_path / f"t{turn}-{part}.wav"
-            if lang == "fi":
-                path = speech.synthesize_finnish(text, voice, out)
-            else:
-                path = speech.synthesize_english(text, out, voice=voice)
+            path = speech.synthesize(text, lang, voice, tmp_path / f"t{turn}-{part}.wav")
             if part == 1:
                 continuations.append(sum(map(len, audio)) / SAMPLE_RATE)
             audio += [_speech_only(path), np.zeros(int(0.45 * SAMPLE_RATE), np.float32)]
@@ -356,11 +352,7 @@ def test_an_answer_that_follows_within_half_a_second_is_not_committed_as_the_sta
     ]
     audio = [np.zeros(SAMPLE_RATE, np.float32)]
     for index, (lang, voice, text) in enumerate(parts):
-        out = tmp_path / f"p{index}.wav"
-        if lang == "fi":
-            path = speech.synthesize_finnish(text, voice, out)
-        else:
-            path = speech.synthesize_english(text, out, voice=voice)
+        path = speech.synthesize(text, lang, voice, tmp_path / f"p{index}.wav")
         gap = 1.3 if index in (2, 5) else 0.45
         audio += [_speech_only(path), np.zeros(int(gap * SAMPLE_RATE), np.float32)]
     audio = np.concatenate(audio)

@@ -147,11 +147,7 @@ def test_the_shortest_answers_are_heard(whisper_engine, tmp_path, require_speech
     ]
     heard = []
     for index, (text, lang, voice) in enumerate(answers):
-        path = tmp_path / f"{index}.wav"
-        if lang == "fi":
-            speech.synthesize_finnish(text, voice, path)
-        else:
-            speech.synthesize_english(text, path, voice=voice)
+        path = speech.synthesize(text, lang, voice, tmp_path / f"{index}.wav")
         result = stream_audio(whisper_engine, padded(decode_file(path)))
         assert len(result.started) == 1, (text, voice)
         assert result.text, (text, voice)

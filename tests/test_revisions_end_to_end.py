@@ -44,11 +44,7 @@ def opener_dialogue(
     folder = tmp_path_factory.mktemp("revision")
     clips = []
     for index, (text, voice, lang, _gap) in enumerate(EXCHANGES):
-        out = folder / f"{index}.wav"
-        if lang == "fi":
-            path = speech.synthesize_finnish(text, voice, out)
-        else:
-            path = speech.synthesize_english(text, out, voice=voice)
+        path = speech.synthesize(text, lang, voice, folder / f"{index}.wav")
         clips.append((path, text, lang))
     gaps = [gap for *_, gap in EXCHANGES[:-1]]
     return speech.build_conversation(clips, gaps, out_path=folder / "answers.wav").path

@@ -205,3 +205,5 @@ def test_text_festival_cannot_read_is_rejected() -> None:
         speech.synthesize_finnish("Hinta on 5 €.")
     with pytest.raises(ValueError, match="voice"):
         speech.synthesize_finnish("Hei", voice="xx")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="'sv'"):
+        speech.synthesize("Hej", "sv", "lj")
