@@ -33,7 +33,8 @@ languages; the offline figure beside them is on the same turns.
 starts faster-whisper-server serving the same Whisper base on 127.0.0.1.
 
 Usage: python benchmarks/dialogue.py [--mode fast|realtime|mic|all] [--turns N]
-       [--threads 2] [--clips] [--json out.json] [--server URL|start [--server-model NAME]]
+       [--seed N] [--lead-in SECONDS] [--threads 2] [--clips] [--json out.json]
+       [--server URL|start [--server-model NAME]]
 """
 
 from __future__ import annotations
@@ -557,7 +558,7 @@ def main() -> int:
         type=float,
         default=0.0,
         help="fast mode: seconds of silence before the dialogue; the same speech then "
-        "meets the 32 ms VAD frames and the 0.02 s blocks at another phase",
+        "meets the 32 ms VAD frames and the replay's 0.1 s blocks at another phase",
     )
     parser.add_argument("--json", type=Path, help="also write the figures and rows as JSON")
     parser.add_argument("--server", help="inference server URL, or 'start' to run one here")
