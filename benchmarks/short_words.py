@@ -125,14 +125,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         model = ensure_whisper_base(Path(folder))
         engine = WhisperEngine(model, AsrOptions(device="cpu", cpu_threads=args.threads))
-        for voice in FINNISH_VOICES:
-            for text in FINNISH:
-                path = speech.synthesize_finnish(text, voice)
-                rows.append(_row(engine, evidence, segmenter_options, path, "fi", voice, text))
-        for voice in ENGLISH_VOICES:
-            for text in ENGLISH:
-                path = speech.synthesize_english(text, voice=voice)
-                rows.append(_row(engine, evidence, segmenter_options, path, "en", voice, text))
+        for lang, words, voices in (
+            ("fi", FINNISH, FINNISH_VOICES),
+            ("en", ENGLISH, ENGLISH_VOICES),
+        ):
+            for voice in voices:
+                for text in words:
+                    path = speech.synthesize(text, lang, voice)
+                    rows.append(_row(engine, evidence, segmenter_options, path, lang, voice, text))
 
     bias = chooser.options.short_audio_bias
     print(f"log-odds English vs Finnish: median (quartiles) share > 0; correction {bias}")

@@ -196,10 +196,8 @@ def _clips_with(words: tuple[str, ...], lang: str) -> list[int]:
 def _stream_turn(engine, index: int, folder: Path) -> StreamResult:
     line = dialogue.SCRIPT[index]
     kind, _, voice = line.voice.partition("-")
-    if kind == "festival":
-        path = speech.synthesize_finnish(line.text, voice, folder / f"{index}.wav")
-    else:
-        path = speech.synthesize_english(line.text, folder / f"{index}.wav", voice=voice)
+    lang = "fi" if kind == "festival" else "en"
+    path = speech.synthesize(line.text, lang, voice, folder / f"{index}.wav")
     return stream_audio(engine, padded(decode_file(path)))
 
 
